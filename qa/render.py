@@ -1,0 +1,404 @@
+"""Pure rendering for the browser app.
+
+Answer → chat HTML; Article + spans → highlighted HTML; catalogue → table rows, CSV, Markdown.
+
+Every piece of user or article text passes through :func:`escape_text` (chat, where markdown is
+also interpreted) or :func:`escape_html` (plain HTML views) before it reaches a page, so a
+question holding ``<script>`` or ``[a link](http://…)`` shows as the characters typed.
+
+Chat messages are single HTML blocks with no blank line inside, so the chat's markdown renderer
+leaves them alone; the markdown-significant characters are written as entities as a second guard.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from index.types import Article, Source
+from qa.types import CANNOT_ANSWER, Answer, Citation, Claim, ContestedPoint, Disagreement
+
+#: characters written as entities in chat text: HTML specials, markdown and LaTeX triggers.
+_CHAT_ENTITIES = {
+    ord("&"): "&amp;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord('"'): "&quot;",
+    ord("'"): "&#39;",
+    ord("["): "&#91;",
+    ord("]"): "&#93;",
+    ord("("): "&#40;",
+    ord(")"): "&#41;",
+    ord("*"): "&#42;",
+    ord("_"): "&#95;",
+    ord("`"): "&#96;",
+    ord("~"): "&#126;",
+    ord("$"): "&#36;",
+    ord("\\"): "&#92;",
+    ord("|"): "&#124;",
+    ord("#"): "&#35;",
+    ord(":"): "&#58;",
+}
+
+#: citation markers in answer text: [1] or [1, 3]; bold spans: **…**
+_INLINE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]|\*\*(.+?)\*\*", re.DOTALL)
+
+
+def escape_html(text: str) -> str:
+    """Escape text for an HTML element or attribute (no markdown involved)."""
+    return html.escape(text, quote=True)
+
+
+def escape_text(text: str) -> str:
+    """Escape text for a chat message: HTML, markdown and LaTeX all shown literally.
+
+    Newlines become ``<br>`` so no blank line can end the surrounding HTML block.
+    """
+    out = text.replace("\r\n", "\n").translate(_CHAT_ENTITIES)
+    return out.replace("\n", "<br>")
+
+
+def citation_href(doc_id: str, start: int, end: int) -> str:
+    """The link that opens the source viewer on one span (query string the app reads)."""
+    return "?" + urlencode({"doc": doc_id, "start": start, "end": end}) + "#source"
+
+
+def source_label(outlet: str, when: str) -> str:
+    """'Outlet, date' or just the outlet when no date is known."""
+    return f"{outlet}, {when}" if when else outlet
+
+
+# --------------------------------------------------------------------------- chat
+
+
+def user_message(question: str) -> str:
+    """The user's question as a chat message, shown exactly as typed."""
+    return f'<div class="ms-question">{escape_text(question)}</div>'
+
+
+def _cite_link(c: Citation) -> str:
+    """One clickable [n] marker that opens the source viewer on the citation."""
+    return (
+        f'<a class="ms-cite" href="{escape_html(citation_href(c.doc_id, c.start, c.end))}" '
+        f'data-doc="{escape_html(c.doc_id)}" data-start="{c.start}" data-end="{c.end}" '
+        f'title="{escape_html(c.outlet)}">&#91;{c.n}&#93;</a>'
+    )
+
+
+def _markers(numbers: str, cites: Mapping[int, Citation]) -> str:
+    """Render '1, 3' as linked markers; a number that points at nothing stays plain text."""
+    parts = []
+    for raw in re.split(r"\s*,\s*", numbers.strip()):
+        n = int(raw)
+        parts.append(_cite_link(cites[n]) if n in cites else f"&#91;{n}&#93;")
+    return "".join(parts)
+
+
+def inline_html(text: str, cites: Mapping[int, Citation]) -> str:
+    """Escape answer text, keeping **bold** and turning [n] markers into citation links."""
+    out: list[str] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        out.append(escape_text(text[pos : m.start()]))
+        if m.group(1) is not None:
+            out.append(_markers(m.group(1), cites))
+        else:
+            out.append(f"<strong>{inline_html(m.group(2), cites)}</strong>")
+        pos = m.end()
+    out.append(escape_text(text[pos:]))
+    return "".join(out)
+
+
+def _is_bullet(line: str) -> bool:
+    return line.lstrip().startswith(("- ", "* ", "• "))
+
+
+def _paragraph_html(block: str, cites: Mapping[int, Citation]) -> str:
+    """One blank-line-separated block of answer text: a list when every line is a bullet."""
+    lines = [ln for ln in block.split("\n") if ln.strip()]
+    if lines and all(_is_bullet(ln) for ln in lines):
+        items = "".join(f"<li>{inline_html(ln.lstrip()[2:], cites)}</li>" for ln in lines)
+        return f"<ul>{items}</ul>"
+    return f"<p>{inline_html(block.strip(), cites)}</p>"
+
+
+def lead_html(text: str, cites: Mapping[int, Citation]) -> str:
+    """The answer's lead text as HTML paragraphs (a small, safe subset of markdown)."""
+    blocks = [b for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if b.strip()]
+    return "".join(_paragraph_html(b, cites) for b in blocks)
+
+
+def _when(c: Citation, sources: Mapping[str, Source]) -> str:
+    src = sources.get(c.doc_id)
+    return c.date or (src.when if src else "")
+
+
+def quote_item(c: Citation, sources: Mapping[str, Source]) -> str:
+    """One numbered verbatim quote with its outlet, date and a link to the source viewer."""
+    label = escape_text(source_label(c.outlet, _when(c, sources)))
+    href = escape_html(citation_href(c.doc_id, c.start, c.end))
+    return (
+        f'<li class="ms-quote" value="{c.n}">'
+        f'<span class="ms-n">{_cite_link(c)}</span> '
+        f'<q class="ms-q">{escape_text(c.quote)}</q> '
+        f'<span class="ms-src">— {label}</span> '
+        f'<a class="ms-open" href="{href}" data-doc="{escape_html(c.doc_id)}" '
+        f'data-start="{c.start}" data-end="{c.end}">open in source</a></li>'
+    )
+
+
+def quotes_html(citations: Sequence[Citation], sources: Mapping[str, Source]) -> str:
+    """The numbered list of verbatim quotes under an answer."""
+    if not citations:
+        return ""
+    items = "".join(quote_item(c, sources) for c in citations)
+    title = '<div class="ms-quotes-title">Quoted from the articles</div>'
+    return f'{title}<ol class="ms-quotes">{items}</ol>'
+
+
+def _claim_cell(claim: Claim, cites: Mapping[int, Citation]) -> str:
+    marks = "".join(_cite_link(cites[n]) for n in claim.citations if n in cites)
+    return f'<td><strong class="ms-value">{escape_text(claim.value)}</strong> {marks}</td>'
+
+
+def disagreement_html(d: Disagreement, cites: Mapping[int, Citation]) -> str:
+    """A 'Sources disagree' box: the summary line and each source's value side by side."""
+    heads = "".join(f"<th>{escape_text(c.outlet)}</th>" for c in d.claims)
+    cells = "".join(_claim_cell(c, cites) for c in d.claims)
+    return (
+        f'<div class="ms-disagree"><div class="ms-badge ms-badge-disagree">'
+        f"⚖ Sources disagree: {escape_text(d.label)}</div>"
+        f'<p class="ms-summary">{inline_html(d.summary, cites)}</p>'
+        f'<table class="ms-table"><thead><tr>{heads}</tr></thead>'
+        f"<tbody><tr>{cells}</tr></tbody></table></div>"
+    )
+
+
+def refusal_html(answer: Answer) -> str:
+    """A refusal: its own badge and colour, the CANNOT_ANSWER text and, if given, why."""
+    invalid = answer.status == "invalid"
+    badge = "⚠ I can't use this question" if invalid else "⚠ Not in the five articles"
+    text = answer.text.strip() or CANNOT_ANSWER
+    why = answer.message.strip()
+    why_html = f'<p class="ms-why">{escape_text(why)}</p>' if why and why != text else ""
+    return (
+        f'<div class="ms-answer ms-refusal" role="note">'
+        f'<div class="ms-badge ms-badge-refusal">{badge}</div>'
+        f"<p>{escape_text(text)}</p>{why_html}</div>"
+    )
+
+
+def answer_html(answer: Answer, sources: Mapping[str, Source] | None = None) -> str:
+    """An Answer as one chat message: lead with [n] links, disagreements, numbered quotes."""
+    if answer.refused:
+        return refusal_html(answer)
+    sources = sources or {}
+    cites = {c.n: c for c in answer.citations}
+    disagreements = "".join(disagreement_html(d, cites) for d in answer.disagreements)
+    return (
+        f'<div class="ms-answer">{lead_html(answer.text, cites)}{disagreements}'
+        f"{quotes_html(answer.citations, sources)}</div>"
+    )
+
+
+def citation_choices(answer: Answer) -> list[tuple[str, str]]:
+    """(label, value) pairs for a dropdown of the answer's citations; value = 'doc:start:end'."""
+    return [
+        (f"[{c.n}] {c.outlet}: {_shorten(c.quote, 70)}", f"{c.doc_id}:{c.start}:{c.end}")
+        for c in answer.citations
+    ]
+
+
+def _shorten(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- source viewer
+
+
+def merge_spans(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Clip spans to [0, length], drop empty ones and merge overlaps; sorted."""
+    clipped = sorted((max(0, s), min(length, e)) for s, e in spans)
+    merged: list[tuple[int, int]] = []
+    for s, e in clipped:
+        if s >= e:
+            continue
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def highlighted_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The whole text, escaped, with each span wrapped in <mark id="ms-hl-i">."""
+    out: list[str] = []
+    pos = 0
+    for i, (s, e) in enumerate(merge_spans(spans, len(text))):
+        out.append(escape_html(text[pos:s]))
+        out.append(f'<mark id="ms-hl-{i}" class="ms-hl">{escape_html(text[s:e])}</mark>')
+        pos = e
+    out.append(escape_html(text[pos:]))
+    return "".join(out)
+
+
+def source_header(src: Source) -> str:
+    """Outlet, title, author and date of one article, each shown only when the text gives it."""
+    rows = [("Outlet", src.outlet), ("Title", src.title), ("Author", src.author)]
+    rows.append(("Date", src.when or "not stated in the article"))
+    items = "".join(f"<div><dt>{k}</dt><dd>{escape_html(v)}</dd></div>" for k, v in rows if v)
+    return f'<dl class="ms-meta">{items}</dl>'
+
+
+def article_html(article: Article, spans: Iterable[tuple[int, int]] = ()) -> str:
+    """An article for the source viewer: header, then its full text with spans highlighted."""
+    spans = list(spans)
+    note = (
+        f'<p class="ms-viewer-note">{len(merge_spans(spans, len(article.text)))} highlighted '
+        f"passage(s). The text below is the article file exactly as stored "
+        f"(<code>seeds/{escape_html(article.doc_id)}.txt</code>).</p>"
+        if spans
+        else f'<p class="ms-viewer-note">The article file exactly as stored '
+        f"(<code>seeds/{escape_html(article.doc_id)}.txt</code>).</p>"
+    )
+    return (
+        f'<div class="ms-viewer">{source_header(article.source)}{note}'
+        f'<div class="ms-article" id="ms-article">{highlighted_text(article.text, spans)}</div>'
+        f"</div>"
+    )
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+@dataclass(frozen=True)
+class Column:
+    """One outlet column of the comparison table."""
+
+    doc_id: str
+    name: str  #: short outlet name for the header
+
+
+def columns(points: Sequence[ContestedPoint], sources: Sequence[Source] = ()) -> list[Column]:
+    """Outlet columns: every source given (in order), then any other doc seen in the claims."""
+    cols = [Column(s.doc_id, s.name) for s in sources]
+    seen = {c.doc_id for c in cols}
+    for p in points:
+        for cl in p.claims:
+            if cl.doc_id not in seen:
+                seen.add(cl.doc_id)
+                cols.append(Column(cl.doc_id, cl.outlet))
+    return cols
+
+
+def claims_for(point: ContestedPoint, doc_id: str) -> list[Claim]:
+    """What one source says about one point (possibly several claims, possibly none)."""
+    return [c for c in point.claims if c.doc_id == doc_id]
+
+
+def _cell_html(claims: Sequence[Claim]) -> str:
+    if not claims:
+        return '<span class="ms-silent">—</span>'
+    return "<br><br>".join(
+        f"<strong>{escape_html(c.value)}</strong>"
+        + (f"<br><q>{escape_html(c.quote)}</q>" if c.quote else "")
+        for c in claims
+    )
+
+
+def _point_html(p: ContestedPoint) -> str:
+    flag = " ⚖ contested" if p.contested else ""
+    return f"<strong>{escape_html(p.label)}</strong>{flag}"
+
+
+def catalogue_headers(cols: Sequence[Column]) -> list[str]:
+    """Header row of the comparison table."""
+    return ["Point", *[c.name for c in cols]]
+
+
+def catalogue_rows(points: Sequence[ContestedPoint], cols: Sequence[Column]) -> list[list[str]]:
+    """One HTML row per point: the point, then each outlet's value(s) and exact quote(s)."""
+    return [[_point_html(p), *[_cell_html(claims_for(p, c.doc_id)) for c in cols]] for p in points]
+
+
+def cell_claims(
+    points: Sequence[ContestedPoint], cols: Sequence[Column], row: int, col: int
+) -> list[Claim]:
+    """The claims behind one table cell (col 0 is the point label: no claims)."""
+    if not (0 <= row < len(points)) or not (1 <= col <= len(cols)):
+        return []
+    return claims_for(points[row], cols[col - 1].doc_id)
+
+
+CSV_FIELDS = (
+    "point",
+    "label",
+    "kind",
+    "contested",
+    "outlet",
+    "doc_id",
+    "value",
+    "quote",
+    "start",
+    "end",
+)
+
+
+def catalogue_csv(points: Sequence[ContestedPoint]) -> str:
+    """The catalogue as CSV, one row per claim (point, outlet, value, verbatim quote, offsets)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for p in points:
+        for c in p.claims:
+            writer.writerow(
+                [
+                    p.point,
+                    p.label,
+                    p.kind,
+                    p.contested,
+                    c.outlet,
+                    c.doc_id,
+                    c.value,
+                    c.quote,
+                    c.start,
+                    c.end,
+                ]
+            )
+    return buf.getvalue()
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def catalogue_markdown(
+    points: Sequence[ContestedPoint], cols: Sequence[Column], sources: Sequence[Source] = ()
+) -> str:
+    """The catalogue as a Markdown handout: an overview table, then every quote per point."""
+    lines = ["# Masanchi, 7–8 February 2020: where the sources disagree", ""]
+    if sources:
+        lines += ["Sources:", ""]
+        lines += [f"- **{s.name}**: {source_label(s.outlet, s.when)}" for s in sources]
+        lines.append("")
+    lines += ["## Overview", ""]
+    lines.append("| Point | " + " | ".join(_md_cell(c.name) for c in cols) + " |")
+    lines.append("|---" * (len(cols) + 1) + "|")
+    for p in points:
+        values = [
+            "; ".join(_md_cell(c.value) for c in claims_for(p, col.doc_id)) or "—" for col in cols
+        ]
+        lines.append(f"| {_md_cell(p.label)} | " + " | ".join(values) + " |")
+    for p in points:
+        lines += ["", f"## {p.label}" + (" (contested)" if p.contested else ""), ""]
+        for c in p.claims:
+            lines.append(f"- **{c.outlet}**: {c.value}")
+            lines += [f"  > {ln}" for ln in c.quote.split("\n")]
+            lines.append(f"  (`seeds/{c.doc_id}.txt`, characters {c.start}–{c.end})")
+    return "\n".join(lines) + "\n"
