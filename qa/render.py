@@ -85,7 +85,6 @@ def _cite_link(c: Citation) -> str:
     """One clickable [n] marker that opens the source viewer on the citation."""
     return (
         f'<a class="ms-cite" href="{escape_html(citation_href(c.doc_id, c.start, c.end))}" '
-        f'data-doc="{escape_html(c.doc_id)}" data-start="{c.start}" data-end="{c.end}" '
         f'title="{escape_html(c.outlet)}">&#91;{c.n}&#93;</a>'
     )
 
@@ -147,8 +146,7 @@ def quote_item(c: Citation, sources: Mapping[str, Source]) -> str:
         f'<span class="ms-n">{_cite_link(c)}</span> '
         f'<q class="ms-q">{escape_text(c.quote)}</q> '
         f'<span class="ms-src">— {label}</span> '
-        f'<a class="ms-open" href="{href}" data-doc="{escape_html(c.doc_id)}" '
-        f'data-start="{c.start}" data-end="{c.end}">open in source</a></li>'
+        f'<a class="ms-open" href="{href}">open in source</a></li>'
     )
 
 

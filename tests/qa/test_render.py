@@ -185,7 +185,6 @@ def test_answer_has_markers_and_verbatim_quotes() -> None:
     for c in ans.citations:
         assert f"&#91;{c.n}&#93;</a>" in out
         assert render.escape_text(c.quote) in out
-        assert f'data-start="{c.start}" data-end="{c.end}"' in out
         assert render.escape_html(render.citation_href(c.doc_id, c.start, c.end)) in out
     visible = _visible(out)
     for c in ans.citations:

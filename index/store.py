@@ -1,0 +1,301 @@
+"""Build, save, check and load the index: FAISS vectors, BM25, chunks.jsonl, sentences.jsonl, manifest.
+
+Layout of ``index_dir``::
+
+    manifest.json        model, dims, cutting settings, seed hashes, versions, file hashes
+    chunks.jsonl         row i = vector i of chunks.faiss
+    sentences.jsonl      row i = vector i of sentences.faiss (and sentences_use.faiss)
+    chunks.faiss         MiniLM vectors of chunks (inner product on unit vectors = cosine)
+    sentences.faiss      MiniLM vectors of sentences
+    sentences_use.faiss  multilingual USE vectors of sentences (for questions in Russian)
+    bm25_chunks/, bm25_sentences/   bm25s indexes over stemmed content terms
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+from tqdm import tqdm
+
+from index.corpus import CorpusError, load_articles, seed_hashes
+from index.embed import Embedder, minilm, use
+from index.segment import segment_corpus
+from index.settings import IndexSettings
+from index.text import terms
+from index.types import Article, Chunk, Sentence
+
+FORMAT_VERSION = 2
+MANIFEST = "manifest.json"
+#: Above this many vectors a FAISS file is an HNSW graph instead of exact search.
+ANN_THRESHOLD = 200_000
+
+Progress = Callable[[str], None]
+
+
+class IndexError_(RuntimeError):
+    """The index cannot be built or loaded; the message says why and what to do."""
+
+
+@dataclass
+class Store:
+    """Everything answering needs, in memory."""
+
+    settings: IndexSettings
+    manifest: dict
+    articles: dict[str, Article]
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+    chunk_index: faiss.Index
+    sentence_vectors: np.ndarray  #: MiniLM, row i = sentence i
+    use_vectors: np.ndarray | None  #: USE, row i = sentence i (None when not multilingual)
+    bm25_chunks: bm25s.BM25
+    bm25_sentences: bm25s.BM25
+
+
+def _versions() -> dict[str, str]:
+    names = ["faiss-cpu", "bm25s", "sentence-transformers", "langchain-text-splitters", "pysbd"]
+    out = {}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = ""
+    return out
+
+
+def expected_manifest(
+    settings: IndexSettings, embedder: Embedder, use_embedder: Embedder | None
+) -> dict:
+    """The parts of the manifest that must match for an index to be current."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "model": {"name": embedder.name, "dims": embedder.dims},
+        "multilingual_model": (
+            {"name": use_embedder.name, "dims": use_embedder.dims} if use_embedder else None
+        ),
+        "settings": settings.cutting(),
+        "seeds": seed_hashes(settings.seeds_dir),
+    }
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _index_files(root: Path) -> dict[str, dict]:
+    return {
+        str(p.relative_to(root)): {"bytes": p.stat().st_size, "sha256": _file_hash(p)}
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")
+    }
+
+
+def _vector_index(vectors: np.ndarray) -> faiss.Index:
+    dims = vectors.shape[1]
+    if len(vectors) > ANN_THRESHOLD:
+        index = faiss.IndexHNSWFlat(dims, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+    else:
+        index = faiss.IndexFlatIP(dims)
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def _encode(embedder: Embedder, texts: list[str], label: str, batch: int = 64) -> np.ndarray:
+    out = []
+    for i in tqdm(range(0, len(texts), batch), desc=f"embedding {label}", unit="batch",
+                  disable=len(texts) <= batch):
+        out.append(embedder.encode(texts[i : i + batch]))
+    return np.vstack(out) if out else np.zeros((0, embedder.dims), dtype=np.float32)
+
+
+def _bm25(texts: list[str]) -> bm25s.BM25:
+    retriever = bm25s.BM25()
+    retriever.index([terms(t) or ["∅"] for t in texts], show_progress=False)
+    return retriever
+
+
+@contextlib.contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(index_dir.parent / f".{index_dir.name}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build(
+    settings: IndexSettings,
+    progress: Progress = print,
+    embedder: Embedder | None = None,
+    use_embedder: Embedder | None = None,
+) -> dict:
+    """Build the index from seeds into ``settings.index_dir`` atomically; return the manifest."""
+    t0 = time.perf_counter()
+    embedder = embedder or minilm()
+    if settings.multilingual and use_embedder is None:
+        use_embedder = use()
+    use_embedder = use_embedder if settings.multilingual else None
+    progress(f"Reading articles from {settings.seeds_dir}")
+    articles = load_articles(settings.seeds_dir)
+    sentences, chunks = segment_corpus(articles, settings)
+    progress(f"{len(articles)} articles → {len(sentences)} sentences, {len(chunks)} chunks")
+    tmp = settings.index_dir.with_name(settings.index_dir.name + ".building")
+    with _build_lock(settings.index_dir):
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        progress("Embedding chunks and sentences (MiniLM)")
+        chunk_vecs = _encode(embedder, [c.text for c in chunks], "chunks")
+        sent_vecs = _encode(embedder, [s.text for s in sentences], "sentences")
+        faiss.write_index(_vector_index(chunk_vecs), str(tmp / "chunks.faiss"))
+        faiss.write_index(_vector_index(sent_vecs), str(tmp / "sentences.faiss"))
+        if use_embedder is not None:
+            progress("Embedding sentences (multilingual USE)")
+            use_vecs = _encode(use_embedder, [s.text for s in sentences], "sentences (USE)")
+            faiss.write_index(_vector_index(use_vecs), str(tmp / "sentences_use.faiss"))
+        progress("Indexing terms (BM25)")
+        _bm25([c.text for c in chunks]).save(str(tmp / "bm25_chunks"))
+        _bm25([s.text for s in sentences]).save(str(tmp / "bm25_sentences"))
+        for name, rows in (("chunks.jsonl", chunks), ("sentences.jsonl", sentences)):
+            with open(tmp / name, "w", encoding="utf-8") as fh:
+                for row in rows:
+                    fh.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+        manifest = {
+            **expected_manifest(settings, embedder, use_embedder),
+            "counts": {"articles": len(articles), "sentences": len(sentences),
+                       "chunks": len(chunks)},
+            "versions": _versions(),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.perf_counter() - t0, 2),
+            "files": _index_files(tmp),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        old = settings.index_dir.with_name(settings.index_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if settings.index_dir.exists():
+            settings.index_dir.rename(old)
+        tmp.rename(settings.index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    progress(f"Index built in {manifest['build_seconds']} s at {settings.index_dir}")
+    return manifest
+
+
+def staleness(
+    settings: IndexSettings, embedder_name: str, use_name: str | None, embedder_dims: int = 384
+) -> str | None:
+    """Why the index on disk cannot be used as it is, or None when it is current and intact."""
+    path = settings.index_dir / MANIFEST
+    if not path.exists():
+        return f"no index at {settings.index_dir}"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return "the manifest is corrupt"
+    if manifest.get("format_version") != FORMAT_VERSION:
+        return "the index format changed"
+    if (manifest.get("model") or {}).get("name") != embedder_name:
+        return "the embedding model changed"
+    if ((manifest.get("multilingual_model") or {}).get("name")) != use_name:
+        return "the multilingual model changed"
+    if manifest.get("settings") != json.loads(json.dumps(settings.cutting())):
+        return "the chunking settings changed"
+    seeds = seed_hashes(settings.seeds_dir)
+    old = manifest.get("seeds", {})
+    changed = sorted(k for k in seeds.keys() | old.keys() if seeds.get(k) != old.get(k))
+    if changed:
+        return "seed files changed: " + ", ".join(changed)
+    for name, meta in (manifest.get("files") or {}).items():
+        p = settings.index_dir / name
+        if not p.exists():
+            return f"index file {name} is missing"
+        if p.stat().st_size != meta["bytes"] or _file_hash(p) != meta["sha256"]:
+            return f"index file {name} is corrupt (size or checksum differs)"
+    return None
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _vectors(path: Path) -> np.ndarray:
+    index = faiss.read_index(str(path))
+    return index.reconstruct_n(0, index.ntotal)
+
+
+def load(settings: IndexSettings, articles: list[Article] | None = None) -> Store:
+    """Load an index that :func:`staleness` found current. Raises on unreadable files."""
+    d = settings.index_dir
+    manifest = json.loads((d / MANIFEST).read_text(encoding="utf-8"))
+    articles = articles or load_articles(settings.seeds_dir)
+    sentences = [Sentence.from_dict(r) for r in _read_jsonl(d / "sentences.jsonl")]
+    chunks = [Chunk.from_dict(r) for r in _read_jsonl(d / "chunks.jsonl")]
+    by_id = {a.doc_id: a for a in articles}
+    for piece in (*sentences, *chunks):  # the offsets must still point at the same text
+        if by_id[piece.doc_id].text[piece.start : piece.end] != piece.text:
+            raise IndexError_(f"index row {piece.id} of {piece.doc_id} no longer matches the seed")
+    chunk_index = faiss.read_index(str(d / "chunks.faiss"))
+    sent_vecs = _vectors(d / "sentences.faiss")
+    use_vecs = _vectors(d / "sentences_use.faiss") if manifest.get("multilingual_model") else None
+    if chunk_index.ntotal != len(chunks) or len(sent_vecs) != len(sentences):
+        raise IndexError_("vector count does not match the rows in chunks/sentences.jsonl")
+    if use_vecs is not None and len(use_vecs) != len(sentences):
+        raise IndexError_("multilingual vector count does not match sentences.jsonl")
+    return Store(
+        settings=settings,
+        manifest=manifest,
+        articles=by_id,
+        sentences=sentences,
+        chunks=chunks,
+        chunk_index=chunk_index,
+        sentence_vectors=sent_vecs,
+        use_vectors=use_vecs,
+        bm25_chunks=bm25s.BM25.load(str(d / "bm25_chunks")),
+        bm25_sentences=bm25s.BM25.load(str(d / "bm25_sentences")),
+    )
+
+
+def load_or_build(
+    settings: IndexSettings | None = None,
+    progress: Progress = print,
+    embedder: Embedder | None = None,
+    use_embedder: Embedder | None = None,
+) -> Store:
+    """Load the index, rebuilding it (and saying why) when it is missing, stale or corrupt."""
+    settings = settings or IndexSettings.from_env()
+    try:
+        embedder = embedder or minilm()
+        if settings.multilingual and use_embedder is None:
+            use_embedder = use()
+        use_name = use_embedder.name if (settings.multilingual and use_embedder) else None
+        reason = staleness(settings, embedder.name, use_name)
+        if reason:
+            progress(f"Building the index ({reason}) …")
+            build(settings, progress, embedder, use_embedder)
+        try:
+            return load(settings)
+        except Exception as e:  # unreadable despite matching hashes: rebuild once
+            progress(f"The index could not be read ({e}); rebuilding …")
+            build(settings, progress, embedder, use_embedder)
+            return load(settings)
+    except CorpusError as e:
+        raise IndexError_(f"Cannot read the articles: {e}") from e
+    except IndexError_:
+        raise
+    except Exception as e:
+        raise IndexError_(f"Cannot build or load the index at {settings.index_dir}: {e}") from e
