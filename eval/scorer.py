@@ -80,7 +80,7 @@ def _mean(values: Iterable[float]) -> float:
 
 
 def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile (``q`` in [0, 100]) like ``numpy.percentile``; nan if empty."""
+    """Linear-interpolated percentile (``q`` in [0, 100]), numpy's default; nan if empty."""
     if not values:
         return NAN
     ordered = sorted(values)
@@ -140,7 +140,7 @@ def _unanswerable(pairs: list[tuple[Item, Answer]]) -> list[tuple[Item, Answer]]
 def citation_recall(
     items: Sequence[Item], answers: Sequence[Answer], seeds: Mapping[str, str]
 ) -> float:
-    """Mean over answerable items with evidence of the share of gold spans overlapped by a citation."""
+    """Mean over answerable items with evidence of the share of gold spans a citation overlaps."""
     scores = []
     for item, answer in _answerable(_pairs(items, answers)):
         gold = gold_spans(item, seeds)
@@ -176,7 +176,7 @@ def citation_precision(
 
 
 def must_include_accuracy(items: Sequence[Item], answers: Sequence[Answer]) -> float:
-    """Share of answerable items answered (not refused) with every ``must_include`` string quoted."""
+    """Share of answerable items answered (not refused) with every ``must_include`` quoted."""
     pairs = _answerable(_pairs(items, answers))
     return _mean(float(not a.get("refused") and has_must_include(i, a)) for i, a in pairs)
 
@@ -206,7 +206,7 @@ def disagreement_coverage(items: Sequence[Item], answers: Sequence[Answer]) -> f
 
 
 def verbatim_rate(answers: Sequence[Answer], seeds: Mapping[str, str]) -> float:
-    """Share of all citations whose ``seed_text[start:end] == quote`` (unknown doc: not verbatim)."""
+    """Share of citations with ``seed_text[start:end] == quote`` (unknown doc: not verbatim)."""
     checks = []
     for answer in answers:
         for c in answer.get("citations", []):
