@@ -135,7 +135,7 @@ def load_minilm() -> Any:
 
 
 class DenseChunkBaseline:
-    """"dense-1000": top-k 1,000-character chunks by MiniLM cosine, each cited whole."""
+    """The "dense-1000" baseline: top-k 1,000-char chunks by MiniLM cosine, each cited whole."""
 
     name = "dense-1000"
 
@@ -168,7 +168,7 @@ class DenseChunkBaseline:
 
 
 class BM25SentenceBaseline:
-    """"bm25": top-k sentence-ish pieces by BM25; refuses when the best score is 0."""
+    """The "bm25" baseline: top-k sentence-ish pieces by BM25; refuses when the best score is 0."""
 
     name = "bm25"
 
@@ -180,10 +180,14 @@ class BM25SentenceBaseline:
         self.k = k
         self.outlets = load_outlets(seeds_dir)
         self.passages = [
-            p for doc_id, text in load_seeds(seeds_dir).items() for p in split_sentences(doc_id, text)
+            p
+            for doc_id, text in load_seeds(seeds_dir).items()
+            for p in split_sentences(doc_id, text)
         ]
         self.retriever = bm25s.BM25()
-        tokens = bm25s.tokenize([p.text for p in self.passages], stopwords="en", show_progress=False)
+        tokens = bm25s.tokenize(
+            [p.text for p in self.passages], stopwords="en", show_progress=False
+        )
         self.retriever.index(tokens, show_progress=False)
 
     def __call__(self, question: str) -> dict[str, Any]:
