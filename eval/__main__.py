@@ -1,4 +1,6 @@
-"""Run the evaluation: ``python -m eval [--limit N] [--only ours|baselines] [--out eval/report.md]``.
+"""Run the evaluation and write the report.
+
+Usage: ``python -m eval [--limit N] [--only ours|baselines] [--out eval/report.md]``
 
 Runs our system (``from qa import answer``) and both baselines on the same questions, scores all
 of them, prints the overall table, and writes the markdown report plus ``report_by_type.png``
@@ -8,6 +10,7 @@ next to it. Every system gets one untimed warm-up call (model loading) before th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -26,7 +29,7 @@ def load_ours() -> System | None:
     """``qa.answer`` wrapped to return the JSON contract, or None if it is not available yet."""
     try:
         from qa import answer
-    except Exception as exc:  # noqa: BLE001 - qa may be missing or half-written
+    except Exception as exc:  # qa may be missing or half-written
         print(f"[eval] our system is not available ({exc}); skipping it", file=sys.stderr)
         return None
 
@@ -53,16 +56,14 @@ def run_system(system: System, questions: Sequence[str]) -> tuple[list[dict[str,
     records the error; returns the answers and the number of errors.
     """
     if questions:
-        try:
+        with contextlib.suppress(Exception):  # the timed call below records any error
             system(questions[0])  # warm-up, untimed
-        except Exception:  # noqa: BLE001 - the timed call below records it
-            pass
     answers, errors = [], 0
     for question in questions:
         t0 = time.perf_counter()
         try:
             result = dict(system(question))
-        except Exception as exc:  # noqa: BLE001 - one failure must not stop the run
+        except Exception as exc:  # one failure must not stop the run
             errors += 1
             result = {
                 "question": question,

@@ -82,7 +82,12 @@ def render_markdown(
     ``system``, then free-form notes."""
     parts = ["# Evaluation report", "", "## Overall", "", metrics_table(results), ""]
     if by_type:
-        parts += [f"## By question type ({system})", "", breakdown_table(by_type, BREAKDOWN_METRICS), ""]
+        parts += [
+            f"## By question type ({system})",
+            "",
+            breakdown_table(by_type, BREAKDOWN_METRICS),
+            "",
+        ]
     if by_lang:
         parts += [f"## By language ({system})", "", breakdown_table(by_lang, BREAKDOWN_METRICS), ""]
     if plot_name:
@@ -118,7 +123,9 @@ def plot_by_type(
     for groups in by_type.values():
         types += [t for t in groups if t not in types]
     width = 0.8 / max(len(systems), 1)
-    fig, axes = plt.subplots(len(metrics), 1, figsize=(max(8, 1.3 * len(types)), 2.6 * len(metrics)))
+    fig, axes = plt.subplots(
+        len(metrics), 1, figsize=(max(8, 1.3 * len(types)), 2.6 * len(metrics))
+    )
     axes = [axes] if len(metrics) == 1 else list(axes)
     for ax, metric in zip(axes, metrics, strict=True):
         for k, system in enumerate(systems):
