@@ -22,12 +22,12 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import gradio as gr  # noqa: E402
+import gradio as gr
 
-import qa  # noqa: E402
-from index.types import Article, Source  # noqa: E402
-from qa import render  # noqa: E402
-from qa.types import CANNOT_ANSWER, Answer, ContestedPoint  # noqa: E402
+import qa
+from index.types import Article, Source
+from qa import render
+from qa.types import CANNOT_ANSWER, Answer, ContestedPoint
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -81,7 +81,19 @@ mark.ms-hl { background: #fde047; color: #111; padding: 0 .1em; border-radius: 2
 dl.ms-meta { display: flex; flex-wrap: wrap; gap: .3em 1.8em; margin: 0; }
 dl.ms-meta dt { font-size: .72em; text-transform: uppercase; letter-spacing: .04em; opacity: .7; }
 dl.ms-meta dd { margin: 0; font-weight: 600; }
-#ms-compare q { font-size: .9em; }
+a.ms-cite { color: var(--link-text-color, #4f46e5); }
+.ms-compare-wrap { overflow-x: auto; }
+table.ms-compare { border-collapse: collapse; width: 100%; font-size: .9em; table-layout: fixed; }
+table.ms-compare th, table.ms-compare td { border: 1px solid rgba(128, 128, 128, .3);
+  padding: .45em .6em; vertical-align: top; text-align: left; }
+table.ms-compare thead th { background: rgba(128, 128, 128, .08); }
+table.ms-compare tbody th { width: 11em; font-weight: normal; }
+.ms-contested { font-size: .8em; color: #7e22ce; margin-top: .2em; }
+.ms-claim + .ms-claim { margin-top: .6em; }
+a.ms-cell-quote { color: inherit; text-decoration: none; display: block; margin-top: .15em;
+  text-align: left;
+  font-size: .92em; opacity: .85; }
+a.ms-cell-quote:hover { text-decoration: underline; opacity: 1; }
 .ms-silent { opacity: .5; }
 """
 
@@ -201,16 +213,16 @@ class Backend:
         if not self._ready.is_set():
             waited = time.monotonic() - self.started_at if self.started_at else 0.0
             return (
-                f"⏳ **Preparing the search index** ({waited:.0f} s; the first start can take "
+                f"◌ **Preparing the search index** ({waited:.0f} s; the first start can take "
                 f"about 20 s): {self.message} You can already read the articles in "
                 f"*Read a source*; questions will be answered as soon as it is ready."
             )
         if self.error:
             return (
-                f"❌ **The search index could not be prepared**: `{self.error}`. "
+                f"✗ **The search index could not be prepared**: `{self.error}`. "
                 "Questions cannot be answered; the articles can still be read."
             )
-        return "✅ **Ready.** Ask a question below, or try one of the examples."
+        return "✓ **Ready.** Ask a question below, or try one of the examples."
 
 
 BACKEND = Backend()
@@ -262,7 +274,7 @@ def respond(question: str, history: list[dict] | None) -> Iterator[tuple[Any, ..
         note = _pending("Searching the five articles…", "Looking for quotes that answer this.")
     else:
         note = _pending(
-            "⏳ Preparing the search index (first start)…",
+            "Preparing the search index (first start)…",
             "Your question will be answered as soon as the index is ready.",
         )
     yield [*history, note], "", gr.skip(), gr.skip()
@@ -272,10 +284,18 @@ def respond(question: str, history: list[dict] | None) -> Iterator[tuple[Any, ..
         yield [*history, _error_message(exc)], "", gr.skip(), gr.skip()
         return
     history.append({"role": "assistant", "content": render.answer_html(ans, sources())})
+    yield history, "", *citation_dropdowns(ans)
+
+
+def citation_dropdowns(ans: Answer) -> tuple[Any, Any]:
+    """The chat-tab and viewer-tab pickers of the last answer's citations."""
     choices = render.citation_choices(ans)
-    label = "Open a quoted passage in its article" if choices else "No quotes in the last answer"
-    dd = gr.Dropdown(choices=choices, value=None, label=label, interactive=bool(choices))
-    yield history, "", dd, dd
+    chat_label = "Open a quoted passage in its article" if choices else "No quotes to open"
+    viewer_label = "Quotes from the last answer" if choices else "No quotes in the last answer"
+    return (
+        gr.Dropdown(choices=choices, value=None, label=chat_label, interactive=bool(choices)),
+        gr.Dropdown(choices=choices, value=None, label=viewer_label, interactive=bool(choices)),
+    )
 
 
 # --------------------------------------------------------------------------- source viewer
@@ -335,23 +355,9 @@ def open_from_url(request: gr.Request) -> tuple[Any, Any, Any]:
 # --------------------------------------------------------------------------- compare
 
 
-def compare_table() -> Any:
+def compare_html() -> str:
     """The comparison table: one row per contested point, one column per outlet."""
-    return gr.Dataframe(
-        value=render.catalogue_rows(BACKEND.points, BACKEND.columns),
-        headers=render.catalogue_headers(BACKEND.columns),
-    )
-
-
-def open_cell(evt: gr.SelectData) -> tuple[Any, Any, Any]:
-    """A table cell was clicked: open that outlet's quote(s) for the point in the viewer."""
-    row, col = (evt.index or [None, None])[:2]
-    if row is None or col is None:
-        return gr.skip(), gr.skip(), gr.skip()
-    claims = render.cell_claims(BACKEND.points, BACKEND.columns, int(row), int(col))
-    if not claims:
-        return gr.skip(), gr.skip(), gr.skip()
-    return open_source(claims[0].doc_id, [(c.start, c.end) for c in claims if c.end > c.start])
+    return render.catalogue_table_html(BACKEND.points, BACKEND.columns)
 
 
 def poll_status() -> tuple[Any, ...]:
@@ -364,7 +370,7 @@ def poll_status() -> tuple[Any, ...]:
         return status, gr.skip(), gr.skip(), gr.skip(), gr.Timer(active=False)
     return (
         status,
-        compare_table(),
+        compare_html(),
         gr.DownloadButton(value=BACKEND.csv_path, interactive=True),
         gr.DownloadButton(value=BACKEND.md_path, interactive=True),
         gr.Timer(active=False),
@@ -447,8 +453,13 @@ def _chat_tab() -> dict[str, Any]:
         interactive=False,
         elem_id="ms-cite-pick",
     )
-    return {"chatbot": chatbot, "question": question, "send": send, "examples": examples,
-            "cite_dd": cite_dd}
+    return {
+        "chatbot": chatbot,
+        "question": question,
+        "send": send,
+        "examples": examples,
+        "cite_dd": cite_dd,
+    }
 
 
 def _source_tab() -> dict[str, Any]:
@@ -467,16 +478,11 @@ def _source_tab() -> dict[str, Any]:
 def _compare_tab() -> dict[str, Any]:
     gr.Markdown(
         "Where the five articles disagree. One row per point, one column per outlet; each cell "
-        "gives the figure and the exact sentence it comes from. **Click a cell** to read the "
-        "quote highlighted in its article."
+        "gives the figure and the exact sentence it comes from. **Click a quote** to read it "
+        "highlighted in its article. A dash means the article does not say."
     )
-    table = gr.Dataframe(
-        value=[["Preparing…"]],
-        headers=["Point"],
-        datatype="html",
-        interactive=False,
-        wrap=True,
-        max_height=900,
+    table = gr.HTML(
+        '<p class="ms-viewer-note">The comparison appears when the search index is ready.</p>',
         elem_id="ms-compare",
     )
     with gr.Row():
@@ -505,7 +511,6 @@ def _wire(ui: dict[str, Any], tabs: gr.Tabs, status: gr.Markdown, timer: gr.Time
         None, js=SCROLL_JS, **private
     )
     ui["article_dd"].input(pick_article, ui["article_dd"], ui["viewer"], **private)
-    ui["table"].select(open_cell, None, viewer_out, **private).then(None, js=SCROLL_JS, **private)
 
     status_out = [status, ui["table"], ui["dl_csv"], ui["dl_md"], timer]
     timer.tick(poll_status, None, status_out, **private)

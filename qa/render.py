@@ -300,18 +300,26 @@ def claims_for(point: ContestedPoint, doc_id: str) -> list[Claim]:
     return [c for c in point.claims if c.doc_id == doc_id]
 
 
+def _claim_html(c: Claim) -> str:
+    value = f'<strong class="ms-value">{escape_html(c.value)}</strong>'
+    if not c.quote:
+        return f'<div class="ms-claim">{value}</div>'
+    href = escape_html(citation_href(c.doc_id, c.start, c.end))
+    link = (
+        f'<a class="ms-open ms-cell-quote" href="{href}" title="Read it in the article">'
+        f"<q>{escape_html(c.quote)}</q></a>"
+    )
+    return f'<div class="ms-claim">{value} {link}</div>'
+
+
 def _cell_html(claims: Sequence[Claim]) -> str:
     if not claims:
-        return '<span class="ms-silent">—</span>'
-    return "<br><br>".join(
-        f"<strong>{escape_html(c.value)}</strong>"
-        + (f"<br><q>{escape_html(c.quote)}</q>" if c.quote else "")
-        for c in claims
-    )
+        return '<span class="ms-silent" title="This article does not say">—</span>'
+    return "".join(_claim_html(c) for c in claims)
 
 
 def _point_html(p: ContestedPoint) -> str:
-    flag = " ⚖ contested" if p.contested else ""
+    flag = '<div class="ms-contested">⚖ sources differ</div>' if p.contested else ""
     return f"<strong>{escape_html(p.label)}</strong>{flag}"
 
 
@@ -321,17 +329,24 @@ def catalogue_headers(cols: Sequence[Column]) -> list[str]:
 
 
 def catalogue_rows(points: Sequence[ContestedPoint], cols: Sequence[Column]) -> list[list[str]]:
-    """One HTML row per point: the point, then each outlet's value(s) and exact quote(s)."""
+    """One row of HTML cells per point: the point, then each outlet's value(s) and quote(s).
+
+    Each quote links to the source viewer (the same ``?doc=…&start=…&end=…`` as citations).
+    """
     return [[_point_html(p), *[_cell_html(claims_for(p, c.doc_id)) for c in cols]] for p in points]
 
 
-def cell_claims(
-    points: Sequence[ContestedPoint], cols: Sequence[Column], row: int, col: int
-) -> list[Claim]:
-    """The claims behind one table cell (col 0 is the point label: no claims)."""
-    if not (0 <= row < len(points)) or not (1 <= col <= len(cols)):
-        return []
-    return claims_for(points[row], cols[col - 1].doc_id)
+def catalogue_table_html(points: Sequence[ContestedPoint], cols: Sequence[Column]) -> str:
+    """The comparison table: one row per point, one column per outlet."""
+    heads = "".join(f'<th scope="col">{escape_html(h)}</th>' for h in catalogue_headers(cols))
+    body = "".join(
+        f'<tr><th scope="row">{row[0]}</th>' + "".join(f"<td>{c}</td>" for c in row[1:]) + "</tr>"
+        for row in catalogue_rows(points, cols)
+    )
+    return (
+        f'<div class="ms-compare-wrap"><table class="ms-compare">'
+        f"<thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 CSV_FIELDS = (
