@@ -159,36 +159,90 @@ def quotes_html(citations: Sequence[Citation], sources: Mapping[str, Source]) ->
     return f'{title}<ol class="ms-quotes">{items}</ol>'
 
 
-def _claim_cell(claim: Claim, cites: Mapping[int, Citation]) -> str:
-    marks = "".join(_cite_link(cites[n]) for n in claim.citations if n in cites)
-    return f'<td><strong class="ms-value">{escape_text(claim.value)}</strong> {marks}</td>'
+#: a disagreement value longer than this is an account, shown one source per row
+SHORT_VALUE = 40
+
+
+def _by_outlet(claims: Sequence[Claim]) -> list[list[Claim]]:
+    """Claims grouped by source, sources in order of first appearance."""
+    groups: dict[str, list[Claim]] = {}
+    for c in claims:
+        groups.setdefault(c.doc_id, []).append(c)
+    return list(groups.values())
+
+
+def _values_html(claims: Sequence[Claim], cites: Mapping[int, Citation]) -> str:
+    """One source's value(s) for a point, each followed by its [n] links."""
+    parts = []
+    for c in claims:
+        marks = "".join(_cite_link(cites[n]) for n in c.citations if n in cites)
+        parts.append(f'<strong class="ms-value">{escape_text(c.value)}</strong> {marks}')
+    return " · ".join(parts)
 
 
 def disagreement_html(d: Disagreement, cites: Mapping[int, Citation]) -> str:
-    """A 'Sources disagree' box: the summary line and each source's value side by side."""
-    heads = "".join(f"<th>{escape_text(c.outlet)}</th>" for c in d.claims)
-    cells = "".join(_claim_cell(c, cites) for c in d.claims)
+    """A 'Sources disagree' box with what each source says, side by side.
+
+    Short figures get one column per source; long accounts get one row per source.
+    """
+    groups = _by_outlet(d.claims)
+    names = [escape_text(g[0].outlet) for g in groups]
+    values = [_values_html(g, cites) for g in groups]
+    if all(len(c.value) <= SHORT_VALUE for c in d.claims):
+        heads = "".join(f"<th>{n}</th>" for n in names)
+        cells = "".join(f"<td>{v}</td>" for v in values)
+        table = f"<thead><tr>{heads}</tr></thead><tbody><tr>{cells}</tr></tbody>"
+    else:
+        pairs = zip(names, values, strict=True)
+        rows = "".join(f"<tr><th>{n}</th><td>{v}</td></tr>" for n, v in pairs)
+        table = f"<tbody>{rows}</tbody>"
     return (
         f'<div class="ms-disagree"><div class="ms-badge ms-badge-disagree">'
         f"⚖ Sources disagree: {escape_text(d.label)}</div>"
-        f'<p class="ms-summary">{inline_html(d.summary, cites)}</p>'
-        f'<table class="ms-table"><thead><tr>{heads}</tr></thead>'
-        f"<tbody><tr>{cells}</tr></tbody></table></div>"
+        f'<table class="ms-table">{table}</table></div>'
     )
 
 
+def _first_block(text: str) -> str:
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    return blocks[0] if blocks else ""
+
+
 def refusal_html(answer: Answer) -> str:
-    """A refusal: its own badge and colour, the CANNOT_ANSWER text and, if given, why."""
+    """A refusal: its own badge and colour, the refusal sentence and, if given, why."""
     invalid = answer.status == "invalid"
     badge = "⚠ I can't use this question" if invalid else "⚠ Not in the five articles"
-    text = answer.text.strip() or CANNOT_ANSWER
+    text = _first_block(answer.text) or CANNOT_ANSWER
     why = answer.message.strip()
-    why_html = f'<p class="ms-why">{escape_text(why)}</p>' if why and why != text else ""
+    why_html = f'<p class="ms-why">{escape_text(why)}</p>' if why and why not in text else ""
     return (
         f'<div class="ms-answer ms-refusal" role="note">'
         f'<div class="ms-badge ms-badge-refusal">{badge}</div>'
         f"<p>{escape_text(text)}</p>{why_html}</div>"
     )
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def lead_text(answer: Answer) -> str:
+    """The blocks of ``answer.text`` not shown elsewhere in the message.
+
+    Blocks that quote a citation or hold a blockquote, and blocks carrying a disagreement's
+    summary, are dropped: the numbered quotes and the disagreement tables show them.
+    """
+    quotes = [_flat(c.quote) for c in answer.citations]
+    summaries = [_flat(d.summary) for d in answer.disagreements if d.summary.strip()]
+    kept = []
+    for block in re.split(r"\n\s*\n", answer.text.replace("\r\n", "\n")):
+        flat = _flat(block)
+        if not flat or any(line.lstrip().startswith(">") for line in block.split("\n")):
+            continue
+        if any(q and q in flat for q in quotes) or any(s in flat for s in summaries):
+            continue
+        kept.append(block.strip())
+    return "\n\n".join(kept)
 
 
 def answer_html(answer: Answer, sources: Mapping[str, Source] | None = None) -> str:
@@ -199,7 +253,7 @@ def answer_html(answer: Answer, sources: Mapping[str, Source] | None = None) -> 
     cites = {c.n: c for c in answer.citations}
     disagreements = "".join(disagreement_html(d, cites) for d in answer.disagreements)
     return (
-        f'<div class="ms-answer">{lead_html(answer.text, cites)}{disagreements}'
+        f'<div class="ms-answer">{lead_html(lead_text(answer), cites)}{disagreements}'
         f"{quotes_html(answer.citations, sources)}</div>"
     )
 
@@ -301,9 +355,12 @@ def claims_for(point: ContestedPoint, doc_id: str) -> list[Claim]:
 
 
 def _claim_html(c: Claim) -> str:
+    """A value and its linked quote; an account whose value is the quote shows it once."""
     value = f'<strong class="ms-value">{escape_html(c.value)}</strong>'
     if not c.quote:
         return f'<div class="ms-claim">{value}</div>'
+    if _flat(c.value) == _flat(c.quote):
+        value = ""
     href = escape_html(citation_href(c.doc_id, c.start, c.end))
     link = (
         f'<a class="ms-open ms-cell-quote" href="{href}" title="Read it in the article">'

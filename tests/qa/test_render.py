@@ -94,9 +94,15 @@ def deaths_answer() -> Answer:
         _claim(WSWS, "11", Q_WSWS, (2,)),
         _claim(DIPLOMAT, "10", Q_DIPLOMAT, (3,)),
     )
-    summary = "Fergana says 8 [1], WSWS says 11 [2], The Diplomat says 10 [3]."
+    summary = "Number of people killed: Fergana: 8 [1]; WSWS: 11 [2]; The Diplomat: 10 [3]."
     d = Disagreement("deaths", "Number of people killed", claims, summary)
-    text = "**The sources disagree** on the number of dead: 8 [1], 11 [2] or 10 [3]."
+    text = (  # the engine's layout: lead, quotes grouped by outlet, disagreement summary
+        "**The sources disagree** on the number of dead: 8 [1], 11 [2] or 10 [3].\n\n"
+        f"**Fergana** · Fergana News\n> [1] {Q_FERGANA}\n\n"
+        f"**WSWS** · 2020-02-20\n> [2] {Q_WSWS}\n\n"
+        f"**The Diplomat**\n> [3] {Q_DIPLOMAT}\n\n"
+        f"**Sources disagree** on {summary}\n"
+    )
     return Answer("How many people were killed?", False, text, cites, (d,))
 
 
@@ -196,6 +202,33 @@ def test_answer_has_markers_and_verbatim_quotes() -> None:
     assert "ms-refusal" not in out
 
 
+def test_each_quote_shown_once_and_summary_as_table() -> None:
+    ans = deaths_answer()
+    out = render.answer_html(ans, SOURCES)
+    for c in ans.citations:
+        assert out.count(render.escape_text(c.quote)) == 1
+    assert render.lead_text(ans) == ans.text.split("\n\n")[0]
+    assert "Sources disagree** on" not in out and "on Number of people killed" not in out
+    assert out.count('class="ms-cite"') == 3 + 3 + 3  # lead, table, quote list
+
+
+def test_account_disagreement_is_one_row_per_source() -> None:
+    q1 = _exact(CABAR, "the clashes started with a domestic conflict, as locals told him.")
+    cites = (_cite(1, CABAR, q1), _cite(2, FERGANA, Q_FERGANA), _cite(3, WSWS, Q_WSWS))
+    claims = (
+        _claim(CABAR, q1, q1, (1,)),
+        _claim(WSWS, Q_WSWS, Q_WSWS, (3,)),
+        _claim(WSWS, "eleven", Q_WSWS, (3,)),
+    )
+    d = Disagreement("trigger", "What set it off", claims, "each source gives its own account")
+    ans = Answer("What started it?", False, "Accounts differ [1] [3].", cites, (d,))
+    table = re.search(r'<table class="ms-table">.*?</table>', render.answer_html(ans)).group(0)
+    assert "<thead>" not in table
+    rows = re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", table)
+    assert [html.unescape(r[0]) for r in rows] == ["CABAR.asia", "WSWS"]
+    assert _visible(rows[1][1]).endswith(" · eleven [3]")
+
+
 def test_lead_keeps_bold_and_links_only_existing_citations() -> None:
     ans = deaths_answer()
     lead = render.lead_html(
@@ -219,6 +252,15 @@ def test_refusal_looks_like_a_refusal() -> None:
     assert "Not in the five articles" in out
     assert _visible(out).count(CANNOT_ANSWER) == 1
     assert "ms-cite" not in out and "ms-quotes" not in out
+
+
+def test_refusal_reason_shown_once_without_markdown() -> None:
+    why = "The articles never mention “Champions”, “League”."
+    text = f"{CANNOT_ANSWER}\n\n_{why}_"
+    ans = Answer("Who won the 2020 Champions League?", True, text, status="refused", message=why)
+    visible = _visible(render.answer_html(ans))
+    assert visible.count(why) == 1 and "_" not in visible
+    assert visible.count(CANNOT_ANSWER) == 1
 
 
 def test_invalid_input_refusal_shows_reason() -> None:
@@ -307,6 +349,13 @@ def test_catalogue_table_rows_and_cells() -> None:
         q = dict(re.findall(r"(\w+)=([\w]+)", html.unescape(href)))
         quoted = _text(q["doc"])[int(q["start"]) : int(q["end"])]
         assert render.escape_html(quoted) in table
+
+
+def test_catalogue_account_cell_shows_quote_once() -> None:
+    q = _exact(CABAR, "the clashes started with a domestic conflict, as locals told him.")
+    point = ContestedPoint("trigger", "What set it off", "account", (_claim(CABAR, q, q),), False)
+    cell = render.catalogue_rows([point], render.columns([point]))[0][1]
+    assert cell.count(render.escape_html(q)) == 1 and "ms-value" not in cell
 
 
 def test_catalogue_csv_has_every_outlet_and_quote() -> None:
