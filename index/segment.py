@@ -20,7 +20,9 @@ from index.types import Article, Chunk, Sentence
 _CLAUSE_BREAK = re.compile(r"(?<=[;:,–—])\s+")
 #: A sentence end inside a pysbd segment (pysbd keeps quoted passages whole).
 _INNER_END = re.compile(r"(?<=[^\W_][.!?])[”\"»’]?\s+(?=[“\"«(\[]?[A-ZА-ЯЁ])")
-_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Jr|Sr|No|vs|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|[A-Z])\.$")
+_ABBREVIATION = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Jr|Sr|No|vs|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|[A-Z])\.$"
+)
 #: A short attribution that belongs to the quote before it ("Taizhan said.").
 _ATTRIBUTION = re.compile(
     r"^[\w .’'\-*]{1,40}\b(?:said|says|recalled|stated|explained|insisted|added|noted|told \w+)\.$"
@@ -131,7 +133,8 @@ def segment_corpus(
     chunk_rows: list[tuple[str, int, int]] = []
     for a in articles:
         lang = a.source.language or "en"
-        sent_rows += [(a.doc_id, s, e) for s, e in sentence_spans(a.text, lang, settings.max_sentence_chars)]
+        spans = sentence_spans(a.text, lang, settings.max_sentence_chars)
+        sent_rows += [(a.doc_id, s, e) for s, e in spans]
         chunk_rows += [(a.doc_id, s, e) for s, e in chunk_spans(a.text, settings)]
     text_of = {a.doc_id: a.text for a in articles}
     sent_chunks: dict[int, list[int]] = {i: [] for i in range(len(sent_rows))}

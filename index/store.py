@@ -1,4 +1,4 @@
-"""Build, save, check and load the index: FAISS vectors, BM25, chunks.jsonl, sentences.jsonl, manifest.
+"""Build, save, check and load the index: FAISS, BM25, chunks/sentences.jsonl and a manifest.
 
 Layout of ``index_dir``::
 
@@ -30,7 +30,7 @@ import numpy as np
 from tqdm import tqdm
 
 from index.corpus import CorpusError, load_articles, seed_hashes
-from index.embed import Embedder, minilm, use
+from index.embed import Embedder, UseEmbedder, minilm, use
 from index.segment import segment_corpus
 from index.settings import IndexSettings
 from index.text import terms
@@ -280,9 +280,9 @@ def load_or_build(
     settings = settings or IndexSettings.from_env()
     try:
         embedder = embedder or minilm()
-        if settings.multilingual and use_embedder is None:
-            use_embedder = use()
-        use_name = use_embedder.name if (settings.multilingual and use_embedder) else None
+        use_name = None
+        if settings.multilingual:  # the class name suffices; the model loads only to build
+            use_name = use_embedder.name if use_embedder else UseEmbedder.name
         reason = staleness(settings, embedder.name, use_name)
         if reason:
             progress(f"Building the index ({reason}) …")

@@ -63,5 +63,5 @@ def account_disagreement(point: Point, citations: list[Citation],
     )
     refs = "; ".join(f"{cl.outlet} {_join_refs(cl.citations)}" for cl in claims)
     return Disagreement(point.id, point.label, claims,
-                        f"{point.label} Each source gives its own account: {refs}. "
-                        "Compare the quotes.")
+                        f"{point.label.rstrip('?')}: each source gives its own account "
+                        f"({refs}); compare the quotes.")

@@ -133,7 +133,8 @@ class Engine:
         if missing:
             reason = "The articles never mention " + ", ".join(f"“{m}”" for m in missing) + "."
         elif best < threshold:
-            reason = f"No passage is close enough to the question (best {best:.2f} < {threshold:.2f})."
+            reason = (f"No passage is close enough to the question "
+                      f"(best {best:.2f} < {threshold:.2f}).")
         timings = {"encode": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000}
         if reason:
             timings["total"] = (time.perf_counter() - t0) * 1000

@@ -38,7 +38,10 @@ _CARDINAL = (
     r"twenty|thirty|forty|fifty|a) thousand|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands"
 )
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)"
+)
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH})"
 FIGURE = re.compile(
     rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?P<num>(?<![\w.,]){_DATE}|\b(?:{_CARDINAL}))"

@@ -110,7 +110,8 @@ class Answer:
             raise ValueError(f"citations must be numbered 1..N, got {numbers}")
         cited = {n for d in self.disagreements for c in d.claims for n in c.citations}
         if not cited <= set(numbers):
-            raise ValueError(f"disagreement cites {sorted(cited - set(numbers))} which do not exist")
+            missing = sorted(cited - set(numbers))
+            raise ValueError(f"disagreement cites {missing} which do not exist")
         if self.refused and self.citations:
             raise ValueError("a refusal carries no citations")
         if self.refused != (self.status != "answered"):
