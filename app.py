@@ -521,7 +521,7 @@ def _wire(ui: dict[str, Any], tabs: gr.Tabs, status: gr.Markdown, timer: gr.Time
 
 with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
     gr.Markdown(f"# {TITLE}\n{INTRO}")
-    status_line = gr.Markdown(BACKEND.status, elem_id="ms-status")
+    status_line = gr.Markdown("◌ Checking the search index…", elem_id="ms-status")
     status_timer = gr.Timer(1.0)
     with gr.Tabs(selected="chat") as main_tabs:
         with gr.Tab("Ask", id="chat"):
