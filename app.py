@@ -61,7 +61,8 @@ CSS = """
 .ms-disagree { border: 1px solid rgba(147, 51, 234, .45); background: rgba(147, 51, 234, .07);
   border-radius: 6px; padding: .5em .7em; margin: .6em 0; }
 .ms-badge-disagree { color: #7e22ce; }
-.ms-summary { font-size: .92em; }
+table.ms-table tbody th { white-space: nowrap; vertical-align: top; }
+table.ms-accounts .ms-value { font-weight: normal; }
 table.ms-table { border-collapse: collapse; font-size: .92em; margin: .2em 0; width: auto; }
 table.ms-table th, table.ms-table td { border: 1px solid rgba(128, 128, 128, .35);
   padding: .25em .7em; text-align: left; }

@@ -191,15 +191,18 @@ def disagreement_html(d: Disagreement, cites: Mapping[int, Citation]) -> str:
     if all(len(c.value) <= SHORT_VALUE for c in d.claims):
         heads = "".join(f"<th>{n}</th>" for n in names)
         cells = "".join(f"<td>{v}</td>" for v in values)
-        table = f"<thead><tr>{heads}</tr></thead><tbody><tr>{cells}</tr></tbody>"
+        kind, table = (
+            "ms-figures",
+            f"<thead><tr>{heads}</tr></thead><tbody><tr>{cells}</tr></tbody>",
+        )
     else:
         pairs = zip(names, values, strict=True)
         rows = "".join(f"<tr><th>{n}</th><td>{v}</td></tr>" for n, v in pairs)
-        table = f"<tbody>{rows}</tbody>"
+        kind, table = "ms-accounts", f"<tbody>{rows}</tbody>"
     return (
         f'<div class="ms-disagree"><div class="ms-badge ms-badge-disagree">'
         f"⚖ Sources disagree: {escape_text(d.label)}</div>"
-        f'<table class="ms-table">{table}</table></div>'
+        f'<table class="ms-table {kind}">{table}</table></div>'
     )
 
 
