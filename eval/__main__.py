@@ -97,6 +97,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--answers-dir", type=Path, default=None, help="also save each system's answers as JSONL"
     )
+    ap.add_argument(
+        "--calibrate", action="store_true",
+        help="fit the refusal thresholds by cross-validation and write qa/calibration.json",
+    )
     return ap.parse_args(argv)
 
 
@@ -106,6 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     items = scorer.load_items(args.questions)[: args.limit]
     seeds = scorer.load_seeds(args.seeds)
     questions = [item["question"] for item in items]
+    if args.calibrate:
+        from eval.calibrate import calibrate
+
+        print(json.dumps(calibrate(items), indent=2))
+        return 0
 
     systems: dict[str, System] = {}
     if args.only != "baselines" and (ours := load_ours()) is not None:

@@ -25,6 +25,8 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"^-{3,}$",
     r"^[—–-]\s.*\(@\w+\)",  # attribution line of an embedded tweet
     r"^/?translated and adapted by\b",
+    # a wire-photo caption carries the picture's dateline ("…, Saturday, Feb. 8, 2020, …")
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day, [a-z]{3}\.? \d{1,2}, \d{4}\b",
 )
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 _EMPHASIS = re.compile(r"[*_#>\s]+")

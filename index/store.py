@@ -75,6 +75,18 @@ def _versions() -> dict[str, str]:
     return out
 
 
+#: Modules whose code decides what is built: a change to any of them means a rebuild.
+CUTTING_CODE = ("furniture.py", "segment.py", "text.py")
+
+
+def cutting_code_hash() -> str:
+    """sha256 over the source of the modules that cut and tokenise the corpus."""
+    h = hashlib.sha256()
+    for name in CUTTING_CODE:
+        h.update((Path(__file__).with_name(name)).read_bytes())
+    return h.hexdigest()
+
+
 def expected_manifest(
     settings: IndexSettings, embedder: Embedder, use_embedder: Embedder | None
 ) -> dict:
@@ -86,6 +98,7 @@ def expected_manifest(
             {"name": use_embedder.name, "dims": use_embedder.dims} if use_embedder else None
         ),
         "settings": settings.cutting(),
+        "cutting_code": cutting_code_hash(),
         "seeds": seed_hashes(settings.seeds_dir),
     }
 
@@ -214,6 +227,8 @@ def staleness(
         return "the multilingual model changed"
     if manifest.get("settings") != json.loads(json.dumps(settings.cutting())):
         return "the chunking settings changed"
+    if manifest.get("cutting_code") != cutting_code_hash():
+        return "the code that cuts the corpus changed"
     seeds = seed_hashes(settings.seeds_dir)
     old = manifest.get("seeds", {})
     changed = sorted(k for k in seeds.keys() | old.keys() if seeds.get(k) != old.get(k))

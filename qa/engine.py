@@ -112,6 +112,18 @@ class Engine:
                         scored[e.sentence_id] = e
         return sorted(scored.values(), key=lambda e: (-e.score, e.sentence_id))
 
+    def diagnose(self, question: str) -> dict:
+        """The features the refusal decision uses, without deciding (for calibration)."""
+        checked = check_question(question, self.settings.max_question_chars)
+        if checked.problem:
+            return {"invalid": True, "forced_refusal": True, "best": 0.0, "language": "en"}
+        corpus = self.corpus()
+        query = self.query(checked.text)
+        evidence = self.evidence(query)
+        missing = unknown_names(corpus, checked.text) if query.language == "en" else []
+        return {"invalid": False, "forced_refusal": bool(missing), "language": query.language,
+                "best": evidence[0].score if evidence else 0.0}
+
     def answer(self, question: str) -> Answer:
         """Answer with verbatim quotes, or refuse; never raises on bad input."""
         t0 = time.perf_counter()
