@@ -404,8 +404,8 @@ on 7–8 February 2020, between ethnic Kazakhs and Dungans.
 - Answers **only from these five articles**. Nothing else is searched, and no outside knowledge
   is added.
 - Every answer is made of **verbatim quotes**: the exact words of the article, with the outlet
-  and date, and the character offsets in the stored article file. Click a quote to read it
-  highlighted in the full article.
+  and date, and the character offsets in the stored article file. Click a citation number or
+  *open in source* to read the quote highlighted in the full article.
 - When the articles **disagree** (how many died, how many were injured, who started it, whether
   it was ethnic), it shows every source's figure side by side instead of picking one.
 - When the articles do not say, it **refuses**: “{CANNOT_ANSWER}”
@@ -413,7 +413,8 @@ on 7–8 February 2020, between ethnic Kazakhs and Dungans.
 ## What it does not do
 
 - **No language model writes text.** Passages are found by search (keyword and sentence
-  similarity) and quoted as they are; the short lead sentences are assembled from those quotes.
+  similarity) and quoted as they are; the short lead sentence is a fixed template naming the
+  sources.
 - It does not decide which source is right, and it does not know anything that happened after
   the articles were written.
 - It will not name or speculate about individual victims beyond what the articles quote.
