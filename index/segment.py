@@ -37,6 +37,17 @@ def _segmenter(language: str) -> pysbd.Segmenter:
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim white space, markdown heading marks and emphasis marks left unpaired by a cut."""
+    while start < end and (text[start].isspace() or text[start] in "#>"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    for mark in ("**", "*", "__", "_"):
+        body = text[start:end]
+        if body.startswith(mark) and body.count(mark) % 2:
+            start += len(mark)
+        elif body.endswith(mark) and body.count(mark) % 2:
+            end -= len(mark)
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

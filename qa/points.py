@@ -119,7 +119,7 @@ def question_points(question: str) -> list[Point]:
     found = []
     for p in load_points():
         cued = any(s.startswith(c) or c in s for s in stems for c in p.question_cues) or any(
-            c in low for c in p.question_cues if not c.isascii()
+            c in low for c in p.question_cues if not c.isascii() or " " in c
         )
         needs = not p.question_needs or any(n.search(low) for n in p.question_needs)
         if cued and needs:

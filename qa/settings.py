@@ -36,8 +36,8 @@ class Settings:
     figure_bonus: float = field(
         default=0.12, metadata={"help": "added when a sentence states the figure asked for"}
     )
-    max_citations: int = field(default=6, metadata={"help": "most quotes in one answer"})
-    max_per_source: int = field(default=2, metadata={"help": "most quotes from one article"})
+    max_citations: int = field(default=8, metadata={"help": "most quotes in one answer"})
+    max_per_source: int = field(default=3, metadata={"help": "most quotes from one article"})
     relative_cutoff: float = field(
         default=0.80, metadata={"help": "keep quotes scoring at least this share of the best"}
     )

@@ -72,3 +72,9 @@ def test_chunks_respect_size_and_never_cross_blocks():
     for s, e in spans:
         assert e - s <= SETTINGS.chunk_size
         assert any(bs <= s and e <= be for bs, be in blocks)
+
+
+def test_unpaired_markdown_marks_are_trimmed_from_sentences_but_pairs_kept():
+    text = "### **Peace and quiet?**\n\n*«Blood was shed. Peace is ours!»*\n\nA **named** man."
+    got = [text[s:e] for s, e in sentence_spans(text)]
+    assert got == ["Peace and quiet?", "«Blood was shed.", "Peace is ours!»", "A **named** man."]
