@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from index.embed import Embedder, minilm, use
@@ -198,9 +199,10 @@ class Engine:
                 docs = {doc for doc, _ in seen}
                 is_contested = len(docs) >= 2 and contested({n for _, n in seen})
             else:
-                ev = self.evidence(self.query(p.query))
+                ev = self.evidence(replace(self.query(p.query), points=(p,)))
                 for doc_id in store.articles:
-                    e = next((e for e in ev if e.doc_id == doc_id and mentions(e.text, p)), None)
+                    e = next((e for e in ev if e.doc_id == doc_id
+                              and p.id in corpus.sentence_accounts[e.sentence_id]), None)
                     if e:
                         claims.append(Claim(doc_id, store.articles[doc_id].source.name, e.text,
                                             (), e.text, e.start, e.end))

@@ -15,7 +15,7 @@ import numpy as np
 
 from index.store import Store
 from index.text import terms
-from qa.points import Figure, Point, figures
+from qa.points import Figure, Point, figures, load_points, mentions
 from qa.settings import Settings
 from qa.types import Evidence, Hit
 
@@ -36,6 +36,7 @@ class Corpus:
     idf: dict[str, float]
     max_idf: float
     sentence_figures: tuple[tuple[Figure, ...], ...]
+    sentence_accounts: tuple[frozenset[str], ...]  #: account points each sentence speaks to
     vocabulary: frozenset[str]  #: lower-cased words of the whole corpus
 
 
@@ -51,10 +52,14 @@ def prepare(store: Store) -> Corpus:
         prev = store.sentences[i - 1] if i else None
         context = prev.text if prev is not None and prev.doc_id == s.doc_id else ""
         sent_figs.append(tuple(figures(s.text, context)))
+    accounts = [p for p in load_points() if p.kind == "account"]
+    sent_accounts = tuple(
+        frozenset(p.id for p in accounts if mentions(s.text, p)) for s in store.sentences
+    )
     vocab = frozenset(
         w.lower() for a in store.articles.values() for w in re.findall(r"[^\W\d_]+", a.text)
     )
-    return Corpus(store, sent_terms, idf, max_idf, tuple(sent_figs), vocab)
+    return Corpus(store, sent_terms, idf, max_idf, tuple(sent_figs), sent_accounts, vocab)
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,9 @@ def score_sentences(
     if wanted:  # every sentence that states a figure asked for is a candidate
         cands.update(i for i, figs in enumerate(corpus.sentence_figures)
                      if any(f.point in wanted for f in figs))
+    accounts = {p.id for p in query.points if p.kind == "account"}
+    if accounts:  # and every sentence that speaks to an account asked about
+        cands.update(i for i, ids in enumerate(corpus.sentence_accounts) if ids & accounts)
     out = []
     for i in cands:
         s = store.sentences[i]
