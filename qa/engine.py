@@ -17,6 +17,7 @@ from qa.compose import compose_text, number_citations
 from qa.disagree import account_disagreement, contested, figure_disagreements
 from qa.inputs import check_question
 from qa.points import load_points, mentions, question_points
+from qa.refuse import asks_for_quantity, refusal_reason
 from qa.retrieve import Corpus, Query, prepare, score_sentences, search_chunks, unknown_names
 from qa.select import select_evidence
 from qa.settings import Settings
@@ -142,19 +143,15 @@ class Engine:
         threshold = (self.settings.refuse_below_ru if query.language == "ru"
                      else self.settings.refuse_below)
         missing = unknown_names(corpus, checked.text) if query.language == "en" else []
-        reason = ""
-        if missing:
-            reason = "The articles never mention " + ", ".join(f"“{m}”" for m in missing) + "."
-        elif best < threshold:
-            reason = (f"No passage is close enough to the question "
-                      f"(best {best:.2f} < {threshold:.2f}).")
+        selected = select_evidence(evidence, corpus, query, self.settings)
+        reason = refusal_reason(best, threshold, missing, asks_for_quantity(checked.text),
+                                [e.text for e in selected])
         timings = {"encode": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000}
         if reason:
             timings["total"] = (time.perf_counter() - t0) * 1000
             return Answer(question=question, refused=True, text=f"{CANNOT_ANSWER}\n\n_{reason}_",
                           status="refused", message=reason, language=query.language,
                           timings_ms=timings)
-        selected = select_evidence(evidence, corpus, query, self.settings)
         sources = {d: a.source for d, a in corpus.store.articles.items()}
         citations = number_citations(selected, sources)
         for c in citations:  # the invariant, checked against the text the index was built on

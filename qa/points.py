@@ -38,11 +38,11 @@ _CARDINAL = (
     r"twenty|thirty|forty|fifty|a) thousand|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands"
 )
-_MONTH = (
+MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)"
 )
-_DATE = rf"(?:{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH})"
+_DATE = rf"(?:{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH})"
 FIGURE = re.compile(
     rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?P<num>(?<![\w.,]){_DATE}|\b(?:{_CARDINAL}))"
     rf"(?:\s?(?P<unit>km|kilomet(?:er|re)s))?\b",
@@ -137,9 +137,9 @@ def normal_value(num: str) -> str:
     if m := re.fullmatch(r"(\w+) thousand", n):
         base = 1 if m.group(1) == "a" else _NUMBER_WORDS.get(m.group(1), 0)
         return str(base * 1000) if base else n
-    if m := re.fullmatch(rf"(\d{{1,2}})\s+({_MONTH})", num.strip(), re.IGNORECASE):
+    if m := re.fullmatch(rf"(\d{{1,2}})\s+({MONTH})", num.strip(), re.IGNORECASE):
         return f"{m.group(2).capitalize()} {m.group(1)}"
-    if m := re.fullmatch(rf"({_MONTH})\s+(\d{{1,2}})", num.strip(), re.IGNORECASE):
+    if m := re.fullmatch(rf"({MONTH})\s+(\d{{1,2}})", num.strip(), re.IGNORECASE):
         return f"{m.group(1).capitalize()} {m.group(2)}"
     return n
 
@@ -149,7 +149,7 @@ def _word_index(text: str) -> list[tuple[int, int]]:
 
 
 def _is_date(num: str) -> bool:
-    return bool(re.search(_MONTH, num, re.IGNORECASE))
+    return bool(re.search(MONTH, num, re.IGNORECASE))
 
 
 def figures(

@@ -161,11 +161,17 @@ def score_sentences(
     return out
 
 
+def _known(corpus: Corpus, word: str) -> bool:
+    w = re.sub(r"[’']s$", "", word.lower())
+    return w in corpus.vocabulary or w.rstrip("s") in corpus.vocabulary
+
+
 def unknown_names(corpus: Corpus, question: str) -> list[str]:
-    """Capitalised words of an English question that appear nowhere in the articles."""
+    """Capitalised words of an English question that appear nowhere in the articles
+    (a possessive counts as known, and a compound when its capitalised parts are)."""
     names = [m.group(1) for m in _CAPITALISED.finditer(question)]
     return [
         n for n in dict.fromkeys(names)
-        if n not in _NOT_NAMES and n.lower() not in corpus.vocabulary
-        and n.lower().rstrip("s") not in corpus.vocabulary
+        if n not in _NOT_NAMES
+        and not all(_known(corpus, part) for part in re.split(r"[-–]", n) if part[:1].isupper())
     ]

@@ -122,3 +122,12 @@ def test_cli_json_and_jsonl(real_engine):
     assert [x["question"] for x in lines] == ["How many were injured?", "Who is Daurov?"]
     r = _cli("Who is Daurov?")
     assert "Citations" in r.stdout and "seeds/" in r.stdout
+
+
+def test_possessives_and_compounds_of_known_names_are_not_unknown(real_engine):
+    from qa.retrieve import unknown_names
+
+    corpus = real_engine.corpus()
+    assert unknown_names(corpus, "Why did Masanchi's markets close?") == []
+    assert unknown_names(corpus, "Were the Dungan-run markets closed?") == []
+    assert unknown_names(corpus, "What did Nazarbayev say?") == ["Nazarbayev"]
