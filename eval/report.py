@@ -58,15 +58,9 @@ def breakdown_table(groups: Mapping[str, Scores], metrics: Sequence[str] = METRI
 
 
 #: Columns of the per-group tables (latency and quote length stay in the main table).
-BREAKDOWN_METRICS: tuple[str, ...] = (
-    "n_items",
-    "citation_recall",
-    "citation_precision",
-    "must_include_accuracy",
-    "refusal_recall",
-    "false_refusal_rate",
-    "disagreement_coverage",
-    "crag_score",
+BREAKDOWN_METRICS: tuple[str, ...] = tuple(
+    m for m in METRICS
+    if m not in {"verbatim_rate", "mean_quote_chars", "latency_p50_ms", "latency_p95_ms"}
 )
 
 
