@@ -28,10 +28,11 @@ OURS = "ours"
 def load_ours() -> System | None:
     """``qa.answer`` wrapped to return the JSON contract, or None if it is not available yet."""
     try:
-        from qa import answer
+        from qa import answer, warm_up
     except Exception as exc:  # qa may be missing or half-written
         print(f"[eval] our system is not available ({exc}); skipping it", file=sys.stderr)
         return None
+    warm_up()  # index and both encoders (English and Russian), outside the timed calls
 
     def run(question: str) -> dict[str, Any]:
         return answer(question).to_dict()
