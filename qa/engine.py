@@ -16,7 +16,7 @@ from index.text import is_russian, terms
 from qa.compose import compose_text, number_citations
 from qa.disagree import account_disagreement, contested, figure_disagreements
 from qa.inputs import check_question
-from qa.points import load_points, mentions, question_points
+from qa.points import load_points, question_points
 from qa.refuse import asks_for_quantity, refusal_reason
 from qa.retrieve import Corpus, Query, prepare, score_sentences, search_chunks, unknown_names
 from qa.select import select_evidence
@@ -157,16 +157,15 @@ class Engine:
         for c in citations:  # the invariant, checked against the text the index was built on
             if corpus.store.articles[c.doc_id].text[c.start:c.end] != c.quote:
                 raise RuntimeError(f"quote [{c.n}] does not match {c.doc_id}; index is stale")
-        sent_of = {c.n: e.sentence_id for c, e in zip(citations, _in_citation_order(selected),
-                                                      strict=True)}
+        sentence_at = {(e.doc_id, e.start): e.sentence_id for e in selected}
+        sent_of = {c.n: sentence_at[c.doc_id, c.start] for c in citations}
         figs = {n: corpus.sentence_figures[s] for n, s in sent_of.items()}
         asked = {p.id for p in query.points if p.kind == "figure"}
         disagreements = figure_disagreements(citations, figs, asked or None)
         for p in query.points:
             if p.kind == "account":
-                d = account_disagreement(p, citations,
-                                         {c.n for c in citations if mentions(c.quote, p)})
-                if d:
+                speaking = {n for n, s in sent_of.items() if p.id in corpus.sentence_accounts[s]}
+                if d := account_disagreement(p, citations, speaking):
                     disagreements.append(d)
         text = compose_text(citations, disagreements, sources)
         timings["total"] = (time.perf_counter() - t0) * 1000
@@ -209,10 +208,3 @@ class Engine:
         self._catalogue = rows
         return rows
 
-
-def _in_citation_order(selected: list[Evidence]) -> list[Evidence]:
-    """The evidence in the order number_citations numbers it."""
-    order: dict[str, list[Evidence]] = {}
-    for e in selected:
-        order.setdefault(e.doc_id, []).append(e)
-    return [e for items in order.values() for e in sorted(items, key=lambda e: e.start)]
