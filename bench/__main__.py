@@ -119,7 +119,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("cold start: spawn → first answer, s (median)", "cold_start_s", "{:.2f}"),
     ("cold start: spawn → process exit, s (median)", "cold_exit_s", "{:.2f}"),
     ("index build for the seeds, fresh process, s", "build_fresh_s", "{:.2f}"),
-    ("index build, models already loaded, s", "build_inproc_s", "{:.2f}"),
+    ("index build, manifest build_seconds, s", "build_inproc_s", "{:.2f}"),
     ("warm latency p50, ms", "warm_p50_ms", "{:.1f}"),
     ("warm latency p95, ms", "warm_p95_ms", "{:.1f}"),
     ("warm latency mean, ms", "warm_mean_ms", "{:.1f}"),
@@ -187,13 +187,15 @@ def run_seeds(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 
 def _run_point(n: int, mode: str, work: Path, n_questions: int, timeout: float,
-               profile: bool) -> dict[str, Any]:
+               profile: bool, whatif: bool = False) -> dict[str, Any]:
     """Run one scale point in a fresh process, echoing its progress; kill it on timeout."""
     point_dir = work / f"n{n}-{mode}"
     args = [sys.executable, "-m", "bench.scale", str(n), "--mode", mode, "--work",
             str(point_dir), "--questions", str(n_questions)]
     if profile:
         args.append("--profile")
+    if whatif:
+        args.append("--what-if")
     point_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with open(point_dir / "stderr.log", "wb") as err:
@@ -272,7 +274,8 @@ def run_scale(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
                 continue
             log(f"n={n} {mode}: running (estimate "
                 f"{'-' if est is None else f'{est / 60:.1f} min'}, {left / 60:.1f} min left)")
-            done.append(_run_point(n, mode, work, args.questions or 50, left, args.profile))
+            done.append(_run_point(n, mode, work, args.questions or 50, left, args.profile,
+                                   args.what_if))
     print_scale(done)
     return done
 
@@ -326,6 +329,13 @@ def print_scale(rows: list[dict[str, Any]]) -> None:
                       f"{h['hnsw_build_s']:>12.1f} {h['exact_search_p50_ms']:>8.2f} "
                       f"{h['hnsw_search_p50_ms']:>8.2f}")
     for r in ok:
+        label = "seeds" if r["n"] == 1 else f"{r['n']} articles"
+        print(f"  {label}: citations per answer p50 {r.get('citations_p50', '-')}, "
+              f"max {r.get('citations_max', '-')}")
+        for what, lat in (r.get("what_if") or {}).items():
+            print(f"  {label} what-if [{what}]: p50 {lat['p50_ms']:.1f} ms, "
+                  f"p95 {lat['p95_ms']:.1f} ms, citations max {lat.get('citations_max', '-')}")
+    for r in ok:
         if r.get("profile"):
             print(f"\n-- warm-path profile at {r['n']} articles ({r['mode']}) --\n{r['profile']}")
 
@@ -348,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="--scale: stop starting new points after this many minutes")
     parser.add_argument("--uncached-max", type=int, default=1000,
                         help="--scale: largest size also built without the embedding cache")
+    parser.add_argument("--what-if", action="store_true",
+                        help="--scale: also time questions with proposed qa/engine changes")
     parser.add_argument("--threads", type=int, default=0,
                         help="OMP_NUM_THREADS for the measured processes (default: unset)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")

@@ -8,6 +8,8 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -140,23 +142,32 @@ class Timed:
 
 
 def run_timed(args: Sequence[str], env: dict[str, str], timeout: float = 600) -> Timed:
-    """Run ``python args…`` and time it from spawn to its first output and to its exit."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, bufsize=0,  # unbuffered: read(1) must not swallow output
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.read(1)
-    t_first = time.perf_counter() - t0
-    try:
-        rest, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        rest, err = proc.communicate()
-    t_exit = time.perf_counter() - t0
+    """Run ``python args…`` and time it from spawn to its first output and to its exit.
+
+    stderr goes to a temporary file (a pipe could fill up and stall the child while we wait
+    for its first stdout byte); the child is killed after ``timeout`` seconds.
+    """
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err,
+            bufsize=0,  # unbuffered: read(1) must not swallow output
+        )
+        assert proc.stdout is not None
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            first = proc.stdout.read(1)
+            t_first = time.perf_counter() - t0
+            rest = proc.stdout.read()
+            proc.wait()
+        finally:
+            timer.cancel()
+        t_exit = time.perf_counter() - t0
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
     return Timed(t_first, t_exit, proc.returncode, (first + rest).decode("utf-8", "replace"),
-                 err.decode("utf-8", "replace"))
+                 stderr)
 
 
 def last_json(stdout: str) -> dict:

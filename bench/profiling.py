@@ -44,10 +44,10 @@ def cold_profile(env: dict[str, str], top: int = 18) -> str:
         buf = io.StringIO()
         stats = pstats.Stats(str(out), stream=buf)
         stats.sort_stats("cumulative").print_stats(top)
-        return _trim(buf.getvalue())
+        return trim(buf.getvalue())
 
 
-def _trim(report: str) -> str:
+def trim(report: str) -> str:
     """A pstats report without its preamble and with site-packages paths shortened."""
     lines = report.splitlines()
     start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)

@@ -45,9 +45,12 @@ from bench.measure import (
     rss_mb,
     spread,
 )
+from bench.profiling import trim
 
 #: In ``approx`` mode, texts longer than this many characters are embedded as sentence means.
 APPROX_ABOVE = 420
+#: What-if: quote selection sees only this many of the best-scored sentences.
+SELECT_TOP = 60
 _SENTENCE_END = re.compile(r"(?<=[.!?”\"])\s+")
 
 
@@ -159,6 +162,56 @@ def hnsw_recall(
     }
 
 
+def ttl_fingerprint(fingerprint: Any, ttl_s: float = 2.0) -> Any:
+    """``fingerprint`` re-read at most every ``ttl_s`` s per folder (what-if for qa/engine)."""
+    memo: dict[Any, tuple[float, Any]] = {}
+
+    def cached(seeds_dir: Path) -> Any:
+        now = time.monotonic()
+        hit = memo.get(seeds_dir)
+        if hit is None or now - hit[0] > ttl_s:
+            hit = memo[seeds_dir] = (now, fingerprint(seeds_dir))
+        return hit[1]
+
+    return cached
+
+
+def what_if(engine: Any, questions: list[str]) -> dict[str, dict[str, float]]:
+    """Warm latency again with proposed changes monkeypatched in, one after the other:
+    the seed check cached for 2 s, then one-thread query encoding, then quote selection
+    looking at the best ``SELECT_TOP`` scored sentences only (bounds the citations)."""
+    import importlib
+
+    import torch
+
+    engine_module = importlib.import_module("qa.engine")  # `qa.engine` the attribute is a function
+
+    out: dict[str, dict[str, float]] = {}
+    original = engine_module.seeds_fingerprint
+    select = engine_module.select_evidence
+    threads = torch.get_num_threads()
+    try:
+        engine_module.seeds_fingerprint = ttl_fingerprint(original)
+        labels = ("seed check every 2 s", "… and 1 torch thread",
+                  f"… and selection from the top {SELECT_TOP}")
+        for label in labels:
+            if label == labels[1]:
+                torch.set_num_threads(1)
+            if label == labels[2]:
+                engine_module.select_evidence = lambda ev, *a: select(ev[:SELECT_TOP], *a)
+            ms, cites = [], []
+            for q in questions:
+                t0 = time.perf_counter()
+                cites.append(len(engine.answer(q).citations))
+                ms.append((time.perf_counter() - t0) * 1000)
+            out[label] = {**latency_summary(ms), "citations_max": max(cites)}
+    finally:
+        engine_module.seeds_fingerprint = original
+        engine_module.select_evidence = select
+        torch.set_num_threads(threads)
+    return out
+
+
 def _phases(events: list[tuple[float, str]], end: float) -> list[tuple[str, float]]:
     """(message, seconds until the next message) for every build progress message."""
     out = []
@@ -169,7 +222,7 @@ def _phases(events: list[tuple[float, str]], end: float) -> list[tuple[str, floa
 
 
 def run_point(n: int, mode: str, work: Path, n_questions: int = 50, recall: bool = True,
-              profile: bool = False) -> dict[str, Any]:
+              profile: bool = False, whatif: bool = False) -> dict[str, Any]:
     """Build, load and query one corpus size; return every figure as a dict."""
     from bench.synthetic import generate
     from index.embed import minilm, use
@@ -241,25 +294,31 @@ def run_point(n: int, mode: str, work: Path, n_questions: int = 50, recall: bool
     ms: list[float] = []
     stages: dict[str, list[float]] = {}
     refused = 0
-    profiler = cProfile.Profile() if profile else None
     for q in questions:
-        if profiler:
-            profiler.enable()
         t0 = time.perf_counter()
         a = engine.answer(q)
         ms.append((time.perf_counter() - t0) * 1000)
-        if profiler:
-            profiler.disable()
         refused += a.refused
         for key, value in a.timings_ms.items():
             stages.setdefault(key, []).append(value)
     out["latency"] = latency_summary(ms)
     out["stage_p50_ms"] = {k: round(percentile(v, 50), 2) for k, v in stages.items()}
     out["refused"] = refused
-    if profiler:
+    citations = [len(engine.answer(q).citations) for q in questions]
+    out["citations_max"] = max(citations)
+    out["citations_p50"] = percentile(citations, 50)
+    if whatif:
+        say("what-if: latency with the proposed qa/engine changes patched in")
+        out["what_if"] = what_if(engine, questions)
+    if profile:  # a separate pass, so the profiler's overhead stays out of the latencies
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for q in questions:
+            engine.answer(q)
+        profiler.disable()
         buf = io.StringIO()
         pstats.Stats(profiler, stream=buf).sort_stats("tottime").print_stats(12)
-        out["profile"] = buf.getvalue()
+        out["profile"] = trim(buf.getvalue())
     if recall:
         store = engine.corpus().store
         english = [q for q in questions if not re.search("[А-Яа-я]", q)]
@@ -281,9 +340,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=50)
     parser.add_argument("--no-recall", action="store_true", help="skip the HNSW recall check")
     parser.add_argument("--profile", action="store_true", help="cProfile the warm questions")
+    parser.add_argument("--what-if", action="store_true",
+                        help="also time the questions with proposed engine changes patched in")
     args = parser.parse_args(argv)
     result = run_point(args.n, args.mode, args.work, args.questions, not args.no_recall,
-                       args.profile)
+                       args.profile, args.what_if)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 
