@@ -30,19 +30,24 @@ def select_evidence(
     chosen: list[Evidence] = []
     per_doc: Counter[str] = Counter()
 
+    taken: set[int] = set()
+
     def take(e: Evidence, cap: int) -> None:
-        if e in chosen or per_doc[e.doc_id] >= cap:
+        if e.sentence_id in taken or per_doc[e.doc_id] >= cap:
             return
         terms = corpus.sentence_terms[e.sentence_id]
         if any(c.doc_id == e.doc_id and _jaccard(terms, corpus.sentence_terms[c.sentence_id])
                >= NEAR_DUPLICATE for c in chosen):
             return
         chosen.append(e)
+        taken.add(e.sentence_id)
         per_doc[e.doc_id] += 1
 
     figure_points = {p.id for p in query.points if p.kind == "figure"}
     covered: set[tuple[str, str, str]] = set()
     for e in evidence:  # coverage: each source's best sentence for each value it gives
+        if len(chosen) >= settings.max_coverage:
+            break
         stated = {(e.doc_id, f.point, f.normal) for f in corpus.sentence_figures[e.sentence_id]
                   if f.point in figure_points}
         if stated - covered:

@@ -37,6 +37,10 @@ class Settings:
         default=0.12, metadata={"help": "added when a sentence states the figure asked for"}
     )
     max_citations: int = field(default=8, metadata={"help": "most quotes in one answer"})
+    max_coverage: int = field(
+        default=16, metadata={"help": "most quotes added to cover every source's figure "
+                                      "(bounds answers over large corpora)"},
+    )
     max_per_source: int = field(default=3, metadata={"help": "most quotes from one article"})
     relative_cutoff: float = field(
         default=0.80, metadata={"help": "keep quotes scoring at least this share of the best"}

@@ -131,3 +131,14 @@ def test_possessives_and_compounds_of_known_names_are_not_unknown(real_engine):
     assert unknown_names(corpus, "Why did Masanchi's markets close?") == []
     assert unknown_names(corpus, "Were the Dungan-run markets closed?") == []
     assert unknown_names(corpus, "What did Nazarbayev say?") == ["Nazarbayev"]
+
+
+def test_figure_coverage_is_bounded(real_engine):
+    from dataclasses import replace
+
+    from qa.engine import Engine
+
+    small = Engine(replace(real_engine.settings, max_coverage=2, max_citations=2),
+                   embedder=real_engine.embedder, use_embedder=real_engine.use_embedder)
+    a = small.answer("How many people were killed?")
+    assert 1 <= len(a.citations) <= 2
