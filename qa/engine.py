@@ -98,10 +98,9 @@ class Engine:
                    if lang == "ru" and self.settings.index.multilingual else None)
         return Query(text, tuple(terms(text)), lang, vec, use_vec, tuple(question_points(text)))
 
-    def evidence(self, query: Query) -> list[Evidence]:
+    def evidence(self, corpus: Corpus, query: Query) -> list[Evidence]:
         """Scored sentences; a question about an account point is also matched against the
         point's own wording (points.toml), keeping each sentence's better score."""
-        corpus = self.corpus()
         hits = search_chunks(corpus, query, self.settings)
         scored = {e.sentence_id: e for e in score_sentences(corpus, query, hits, self.settings)}
         for p in query.points:
@@ -121,7 +120,7 @@ class Engine:
             return {"invalid": True, "forced_refusal": True, "best": 0.0, "language": "en"}
         corpus = self.corpus()
         query = self.query(checked.text)
-        evidence = self.evidence(query)
+        evidence = self.evidence(corpus, query)
         missing = unknown_names(corpus, checked.text) if query.language == "en" else []
         return {"invalid": False, "forced_refusal": bool(missing), "language": query.language,
                 "best": evidence[0].score if evidence else 0.0}
@@ -137,7 +136,7 @@ class Engine:
         corpus = self.corpus()
         query = self.query(checked.text)
         t1 = time.perf_counter()
-        evidence = self.evidence(query)
+        evidence = self.evidence(corpus, query)
         t2 = time.perf_counter()
         best = evidence[0].score if evidence else 0.0
         threshold = (self.settings.refuse_below_ru if query.language == "ru"
@@ -195,7 +194,7 @@ class Engine:
                 docs = {doc for doc, _ in seen}
                 is_contested = len(docs) >= 2 and contested({n for _, n in seen})
             else:
-                ev = self.evidence(replace(self.query(p.query), points=(p,)))
+                ev = self.evidence(corpus, replace(self.query(p.query), points=(p,)))
                 for doc_id in store.articles:
                     e = next((e for e in ev if e.doc_id == doc_id
                               and p.id in corpus.sentence_accounts[e.sentence_id]), None)
