@@ -1,10 +1,13 @@
 """Run the evaluation and write the report.
 
-Usage: ``python -m eval [--limit N] [--only ours|baselines] [--out eval/report.md]``
+Usage: ``python -m eval [--split test|dev] [--limit N] [--only ours|baselines] [--no-curve]``
 
-Runs our system (``from qa import answer``) and both baselines on the same questions, scores all
-of them, prints the overall table, and writes the markdown report plus ``report_by_type.png``
-next to it. Every system gets one untimed warm-up call (model loading) before the timed run.
+Our system answers with the verified bank restricted to the **dev** split (test questions are
+never in the bank when measuring); the baselines run on the same questions in the same run.
+The report gives the chosen split's table with the baselines, our dev figures beside it (with
+the bank off, since the dev questions are the bank), candidate recall, the reliability table of
+``confidence``, the learning curve (bank size → first-quote accuracy), per-type and
+per-language rows, and the Russian/English twin comparison.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import random
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +28,23 @@ from eval import report, scorer
 System = Callable[[str], dict[str, Any]]
 
 OURS = "ours"
+CURVE_SIZES = (0.0, 0.25, 0.5, 1.0)
+SEED = 7
 
 
-def load_ours() -> System | None:
-    """``qa.answer`` wrapped to return the JSON contract, or None if it is not available yet."""
-    try:
-        from qa import answer, warm_up
-    except Exception as exc:  # qa may be missing or half-written
-        print(f"[eval] our system is not available ({exc}); skipping it", file=sys.stderr)
-        return None
-    warm_up()  # index and both encoders (English and Russian), outside the timed calls
+def make_engine(bank_splits: tuple[str, ...] = ("dev",)):
+    """Our engine with the bank limited to ``bank_splits``, warmed up."""
+    from qa.engine import Engine
+    from qa.settings import Settings
 
+    eng = Engine(replace(Settings.from_env(), bank_splits=bank_splits))
+    eng.warm_up()
+    return eng
+
+
+def as_system(eng) -> System:
     def run(question: str) -> dict[str, Any]:
-        return answer(question).to_dict()
+        return eng.answer(question).to_dict()
 
     return run
 
@@ -45,7 +54,7 @@ def load_baselines(seeds_dir: Path) -> dict[str, System]:
     from eval.baselines import BM25SentenceBaseline, DenseChunkBaseline
 
     return {
-        DenseChunkBaseline.name: DenseChunkBaseline(seeds_dir),
+        DenseChunkBaseline.name: DenseChunkBaseline(seeds_dir, k=4),
         BM25SentenceBaseline.name: BM25SentenceBaseline(seeds_dir),
     }
 
@@ -87,20 +96,75 @@ def write_answers(path: Path, items: Sequence[dict], answers: Sequence[dict]) ->
             fh.write(json.dumps({"id": item["id"], **answer}, ensure_ascii=False) + "\n")
 
 
+def candidate_recall(eng, items: Sequence[dict], seeds: dict[str, str]) -> dict[str, float]:
+    """Share of answerable items with a gold sentence among the candidates (all, and top-K)."""
+    corpus = eng.corpus()
+    sents = corpus.store.sentences
+    hits: dict[str, list[float]] = {"all": [], "top1": [], "top5": [], "top10": [], "top50": []}
+    for item in items:
+        gold = scorer.gold_spans(item, seeds)
+        if not item.get("answerable", True) or not gold:
+            continue
+        ids = eng.trace(item["question"]).ranked.ids
+        good = [any(scorer.overlaps((sents[i].doc_id, sents[i].start, sents[i].end), g)
+                    for g in gold) for i in ids]
+        hits["all"].append(float(any(good)))
+        for k in (1, 5, 10, 50):
+            hits[f"top{k}"].append(float(any(good[:k])))
+    out = {k: (sum(v) / len(v) if v else float("nan")) for k, v in hits.items()}
+    out["candidates_mean"] = float("nan")
+    return out
+
+
+def learning_curve(eng, items: Sequence[dict], seeds: dict[str, str]) -> list[tuple]:
+    """(bank size, share answered from the bank, first-quote accuracy) for growing dev banks."""
+    full = eng.loaded().bank
+    rng = random.Random(SEED)
+    order = list(range(len(full.entries)))
+    rng.shuffle(order)
+    rows = []
+    try:
+        for share in CURVE_SIZES:
+            keep = order[: round(share * len(order))]
+            eng.replace_bank(full.subset(keep))
+            answers, _ = run_system(as_system(eng), [i["question"] for i in items])
+            rows.append((len(keep), scorer.bank_share(answers),
+                         scorer.first_quote_accuracy(items, answers, seeds),
+                         scorer.must_include_accuracy(items, answers)))
+    finally:
+        eng.replace_bank(full)
+    return rows
+
+
+def twins(items: Sequence[dict], answers: Sequence[dict]) -> dict[str, int]:
+    """Russian items with an English twin in the same run: answered/refused in each language."""
+    by_id = {i["id"]: (i, a) for i, a in zip(items, answers, strict=True)}
+    out = {"pairs": 0, "ru_refused_en_answered": 0, "both_answered": 0, "both_refused": 0,
+           "ru_answered_en_refused": 0}
+    for item, ans in by_id.values():
+        if item["lang"] != "ru" or item.get("twin") not in by_id or not item.get("answerable"):
+            continue
+        en = by_id[item["twin"]][1]
+        out["pairs"] += 1
+        ru_r, en_r = bool(ans.get("refused")), bool(en.get("refused"))
+        key = ("both_refused" if ru_r and en_r else "ru_refused_en_answered" if ru_r else
+               "ru_answered_en_refused" if en_r else "both_answered")
+        out[key] += 1
+    return out
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     ap = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=["test", "dev"], default="test")
     ap.add_argument("--limit", type=int, default=None, help="score only the first N questions")
     ap.add_argument("--only", choices=[OURS, "baselines"], default=None, help="run one side only")
     ap.add_argument("--out", type=Path, default=Path("eval/report.md"), help="markdown report path")
     ap.add_argument("--questions", type=Path, default=scorer.QUESTIONS_PATH)
     ap.add_argument("--seeds", type=Path, default=scorer.SEEDS_DIR)
+    ap.add_argument("--no-curve", action="store_true", help="skip the learning curve")
     ap.add_argument(
         "--answers-dir", type=Path, default=None, help="also save each system's answers as JSONL"
-    )
-    ap.add_argument(
-        "--calibrate", action="store_true",
-        help="fit the refusal thresholds by cross-validation and write qa/calibration.json",
     )
     return ap.parse_args(argv)
 
@@ -108,47 +172,76 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run, score, print and write the report; returns the process exit code."""
     args = parse_args(argv)
-    items = scorer.load_items(args.questions)[: args.limit]
+    every = scorer.load_items(args.questions)
+    items = [i for i in every if i.get("split", "test") == args.split][: args.limit]
+    dev = [i for i in every if i.get("split") == "dev"][: args.limit]
     seeds = scorer.load_seeds(args.seeds)
     questions = [item["question"] for item in items]
-    if args.calibrate:
-        from eval.calibrate import calibrate
-
-        print(json.dumps(calibrate(items), indent=2))
-        return 0
 
     systems: dict[str, System] = {}
-    if args.only != "baselines" and (ours := load_ours()) is not None:
-        systems[OURS] = ours
+    eng = None
+    if args.only != "baselines":
+        eng = make_engine(("dev",))
+        systems[OURS] = as_system(eng)
     if args.only != OURS:
         systems.update(load_baselines(args.seeds))
-    if not systems:
-        print("[eval] no system to evaluate", file=sys.stderr)
-        return 1
 
-    results, by_type, notes = {}, {}, []
+    results, by_type, notes, extra = {}, {}, [], []
     by_lang: dict[str, dict[str, float]] = {}
+    ours_answers: list[dict] = []
     for name, system in systems.items():
-        print(f"[eval] running {name} on {len(items)} questions", file=sys.stderr)
+        print(f"[eval] running {name} on {len(items)} {args.split} questions", file=sys.stderr)
         answers, errors = run_system(system, questions)
         if errors:
             notes.append(f"{name}: {errors} question(s) raised an exception (scored as wrong)")
         if args.answers_dir:
-            write_answers(args.answers_dir / f"answers_{name}.jsonl", items, answers)
+            write_answers(args.answers_dir / f"answers_{name}_{args.split}.jsonl", items, answers)
         results[name] = scorer.score(items, answers, seeds)
         by_type[name] = scorer.breakdown(items, answers, seeds, "type")
-        if not by_lang:
+        if name == OURS:
+            ours_answers = answers
             by_lang = scorer.breakdown(items, answers, seeds, "lang")
-    main_system = next(iter(systems))
+    if eng is not None and args.split == "test":
+        print(f"[eval] dev split ({len(dev)} questions, bank off)", file=sys.stderr)
+        eng.replace_bank(eng.loaded().bank.subset([]))
+        dev_answers, _ = run_system(as_system(eng), [i["question"] for i in dev])
+        eng.replace_bank(None)
+        results["ours, dev (bank off)"] = scorer.score(dev, dev_answers, seeds)
+        print("[eval] candidate recall", file=sys.stderr)
+        rec = candidate_recall(eng, items, seeds)
+        extra += ["## Candidate recall (answerable test questions)", "",
+                  "| among | share with a gold sentence |", "|---|---:|",
+                  *[f"| {k} | {v:.3f} |" for k, v in rec.items() if v == v], ""]
+        table = scorer.reliability(items, ours_answers, seeds)
+        extra += ["## Reliability of `confidence` (test answers)", "",
+                  "| confidence | answers | mean confidence | first quote right |",
+                  "|---|---:|---:|---:|",
+                  *[f"| {lo:.1f}–{hi:.1f} | {n} | {report.fmt(c)} | {report.fmt(r)} |"
+                    for lo, hi, n, c, r in table], ""]
+        tw = twins(items, ours_answers)
+        extra += ["## Russian questions and their English twins (test)", "",
+                  "| pairs | both answered | Russian refused, English answered | "
+                  "English refused, Russian answered | both refused |", "|---:|---:|---:|---:|---:|",
+                  f"| {tw['pairs']} | {tw['both_answered']} | {tw['ru_refused_en_answered']} | "
+                  f"{tw['ru_answered_en_refused']} | {tw['both_refused']} |", ""]
+        if not args.no_curve:
+            print("[eval] learning curve", file=sys.stderr)
+            curve = learning_curve(eng, items, seeds)
+            extra += ["## Learning curve: dev bank size → test figures", "",
+                      "| bank questions | answered from the bank | first quote right | "
+                      "must-include |", "|---:|---:|---:|---:|",
+                      *[f"| {n} | {report.fmt(s)} | {report.fmt(f)} | {report.fmt(m)} |"
+                        for n, s, f, m in curve], ""]
     notes += [
-        "dense-1000: 1,000-char chunks, top-3 by MiniLM cosine, never refuses.",
+        "dense-1000: 1,000-char chunks, top-4 by MiniLM cosine, never refuses (the plain recipe).",
         "bm25: regex sentences, top-3 by BM25 (bm25s), refuses when the best score is 0.",
-        f"{len(items)} questions from {args.questions.name}; latency is wall time per call.",
+        f"{len(items)} {args.split} questions from {args.questions.name}; the bank holds only "
+        "dev questions; latency is wall time per call.",
     ]
-
+    main_system = next(iter(systems))
     plot_path = args.out.with_name("report_by_type.png")
     text = report.render_markdown(
-        results, by_type[main_system], by_lang, main_system, notes, plot_path.name
+        results, by_type[main_system], by_lang, main_system, notes, plot_path.name, extra
     )
     report.write_markdown(args.out, text)
     report.plot_by_type(by_type, plot_path)

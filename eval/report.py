@@ -71,6 +71,7 @@ def render_markdown(
     system: str = "",
     notes: Sequence[str] = (),
     plot_name: str = "",
+    extra: Sequence[str] = (),
 ) -> str:
     """The whole report: overall table, then the per-type (and per-language) breakdown of
     ``system``, then free-form notes."""
@@ -84,6 +85,7 @@ def render_markdown(
         ]
     if by_lang:
         parts += [f"## By language ({system})", "", breakdown_table(by_lang, BREAKDOWN_METRICS), ""]
+    parts += list(extra)
     if plot_name:
         parts += [f"![key metrics by question type]({plot_name})", ""]
     if notes:

@@ -26,8 +26,8 @@ from typing import Any
 
 #: The repository's seeds directory (default for :func:`load_seeds`).
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
-#: The evaluation set shipped with the repository.
-QUESTIONS_PATH = Path(__file__).resolve().parent / "questions.jsonl"
+#: The evaluation set: the verified question bank beside the articles (every file of it).
+QUESTIONS_PATH = SEEDS_DIR / "bank"
 
 NAN = float("nan")
 
@@ -40,6 +40,7 @@ METRICS: tuple[str, ...] = (
     "n_items",
     "citation_recall",
     "citation_precision",
+    "first_quote_accuracy",
     "must_include_accuracy",
     "refusal_recall",
     "false_refusal_rate",
@@ -49,6 +50,9 @@ METRICS: tuple[str, ...] = (
     "latency_p50_ms",
     "latency_p95_ms",
     "crag_score",
+    "confident_precision",
+    "calibration_error",
+    "bank_share",
 )
 
 
@@ -56,9 +60,15 @@ METRICS: tuple[str, ...] = (
 
 
 def load_items(path: str | Path = QUESTIONS_PATH) -> list[dict[str, Any]]:
-    """Read the evaluation items, one JSON object a line (blank lines skipped)."""
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    """Read the evaluation items, one JSON object a line (blank lines skipped); a folder is
+    read file by file in name order."""
+    path = Path(path)
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    items = []
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            items += [json.loads(line) for line in fh if line.strip()]
+    return items
 
 
 def load_seeds(seeds_dir: str | Path = SEEDS_DIR) -> dict[str, str]:
@@ -227,6 +237,72 @@ def latency_ms(answers: Sequence[Answer], q: float) -> float:
     return percentile(values, q)
 
 
+def first_quote_right(item: Item, answer: Answer, seeds: Mapping[str, str]) -> bool:
+    """True when an answerable item is answered and its citation [1] overlaps a gold span."""
+    if not item.get("answerable", True) or answer.get("refused"):
+        return False
+    first = next((c for c in answer.get("citations", []) if int(c.get("n", 0)) == 1), None)
+    if first is None:
+        return False
+    span = (first["doc_id"], int(first["start"]), int(first["end"]))
+    return any(overlaps(span, g) for g in gold_spans(item, seeds))
+
+
+def first_quote_accuracy(
+    items: Sequence[Item], answers: Sequence[Answer], seeds: Mapping[str, str]
+) -> float:
+    """Share of answerable items with evidence whose first quote answers (overlaps gold)."""
+    pairs = [(i, a) for i, a in _answerable(_pairs(items, answers)) if i.get("evidence")]
+    return _mean(float(first_quote_right(i, a, seeds)) for i, a in pairs)
+
+
+def _confidence_pairs(items: Sequence[Item], answers: Sequence[Answer],
+                      seeds: Mapping[str, str]) -> list[tuple[float, float]]:
+    """(confidence, first quote right) for every answered item that carries a confidence."""
+    return [(float(a["confidence"]), float(first_quote_right(i, a, seeds)))
+            for i, a in _pairs(items, answers)
+            if not a.get("refused") and a.get("confidence") is not None
+            and (i.get("evidence") or not i.get("answerable", True))]
+
+
+def confident_precision(
+    items: Sequence[Item], answers: Sequence[Answer], seeds: Mapping[str, str],
+    at: float = 0.8,
+) -> float:
+    """Share of answers with confidence ≥ ``at`` whose first quote is right."""
+    return _mean(right for conf, right in _confidence_pairs(items, answers, seeds) if conf >= at)
+
+
+def reliability(
+    items: Sequence[Item], answers: Sequence[Answer], seeds: Mapping[str, str], bins: int = 5
+) -> list[tuple[float, float, int, float, float]]:
+    """Reliability table: (bin low, bin high, answers, mean confidence, share right)."""
+    pairs = _confidence_pairs(items, answers, seeds)
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(c, r) for c, r in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        out.append((lo, hi, len(inside), _mean(c for c, _ in inside),
+                    _mean(r for _, r in inside)))
+    return out
+
+
+def calibration_error(
+    items: Sequence[Item], answers: Sequence[Answer], seeds: Mapping[str, str], bins: int = 10
+) -> float:
+    """Expected calibration error of ``confidence`` against "the first quote is right"."""
+    table = reliability(items, answers, seeds, bins)
+    total = sum(n for _, _, n, _, _ in table)
+    if not total:
+        return NAN
+    return sum(n * abs(c - r) for _, _, n, c, r in table if n) / total
+
+
+def bank_share(answers: Sequence[Answer]) -> float:
+    """Share of answers (refusals included) decided from a verified bank question."""
+    return _mean(float(a.get("basis") == "verified") for a in answers if "basis" in a)
+
+
 def crag_item(item: Item, answer: Answer) -> float:
     """CRAG-style score of one item.
 
@@ -255,6 +331,7 @@ def score(
         "n_items": float(len(items)),
         "citation_recall": citation_recall(items, answers, seeds),
         "citation_precision": citation_precision(items, answers, seeds),
+        "first_quote_accuracy": first_quote_accuracy(items, answers, seeds),
         "must_include_accuracy": must_include_accuracy(items, answers),
         "refusal_recall": refusal_recall(items, answers),
         "false_refusal_rate": false_refusal_rate(items, answers),
@@ -264,6 +341,9 @@ def score(
         "latency_p50_ms": latency_ms(answers, 50),
         "latency_p95_ms": latency_ms(answers, 95),
         "crag_score": crag_score(items, answers),
+        "confident_precision": confident_precision(items, answers, seeds),
+        "calibration_error": calibration_error(items, answers, seeds),
+        "bank_share": bank_share(answers),
     }
 
 

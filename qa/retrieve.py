@@ -1,177 +1,254 @@
-"""Hybrid retrieval: BM25 + dense over chunks fused by reciprocal rank, then sentence scoring.
+"""Candidates with high recall, and the checkable facts about each one.
 
-The functions here are pure over a :class:`Corpus` (the loaded store plus derived lexical
-tables) and a :class:`Query` (the question's terms and vectors).
+:func:`prepare` derives lexical tables from a loaded :class:`~index.store.Store` once;
+:func:`candidates` unions the top sentences of every list (MiniLM, multilingual USE, BM25 over
+sentences, and the sentences of the top chunks); :func:`checks` computes, per candidate, the
+constraint checks the ranker and the refusal reasons share: is each name, date, number and
+source of the question in the sentence or its paragraph, does the sentence cover the focus,
+does it hold a value of the expected answer type that the question does not already give.
+Pure functions over a :class:`Corpus` and a :class:`Query`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.names import name_key, same_name
 from index.store import Store
 from index.text import terms
-from qa.points import Figure, Point, figures, load_points, mentions
+from qa.points import Figure, figures, load_points, mentions
+from qa.question import Question, date_key, source_aliases
 from qa.settings import Settings
-from qa.types import Evidence, Hit
 
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}(?:[-’'][A-Za-z]+)*)\b")
-#: Capitalised question words that are not names.
-_NOT_NAMES = frozenset(
-    "What Who Whom Whose When Where Why How Which Did Does Was Were Is Are Can Could Should "
-    "Would Tell Give List Please According Have Has Had Do The Ignore Say Show Explain".split()
-)
+#: Lemmas that state a cause or reason (generic English, for "why" / "what caused" questions).
+CAUSAL = frozenset("cause because due trigger spark start begin lead reason root provoke "
+                   "result blame basis origin motive behind since fuel stem incite".split())
+_DIGITS = re.compile(r"\d[\d,.]*")
 
 
 @dataclass(frozen=True)
 class Corpus:
-    """A loaded store plus tables derived from it once (term sets, idf, figures)."""
+    """A loaded store plus tables derived from it once."""
 
     store: Store
-    sentence_terms: tuple[frozenset[str], ...]
-    idf: dict[str, float]
+    sentence_terms: tuple[frozenset[str], ...]  #: stemmed terms (BM25 vocabulary)
+    lemmas: tuple[frozenset[str], ...]  #: content lemmas of each sentence
+    paragraph_lemmas: dict[int, frozenset[str]]  #: paragraph id -> lemmas of its sentences
+    keys: tuple[frozenset[str], ...]  #: name keys of every word of each sentence
+    paragraph_keys: dict[int, frozenset[str]]
+    dates: tuple[frozenset[str], ...]  #: date keys ("february 10") stated in each sentence
+    numbers: tuple[frozenset[str], ...]  #: digit strings in each sentence
+    idf: dict[str, float]  #: over sentence lemma sets
     max_idf: float
+    vocabulary_keys: frozenset[str]  #: name keys of every word of the corpus
+    keys_by_initial: dict[str, tuple[str, ...]]
+    aliases: dict[str, str]  #: outlet name key -> doc id
     sentence_figures: tuple[tuple[Figure, ...], ...]
-    sentence_accounts: tuple[frozenset[str], ...]  #: account points each sentence speaks to
-    vocabulary: frozenset[str]  #: lower-cased words of the whole corpus
+    sentence_accounts: tuple[frozenset[str], ...]
+    vocabulary: frozenset[str] = field(default=frozenset())  #: lower-cased words
+
+
+def _keys(text: str) -> frozenset[str]:
+    return frozenset(name_key(w) for w in re.findall(r"[^\W\d_]{2,}", text))
 
 
 def prepare(store: Store) -> Corpus:
-    """Derive term sets, idf and stated figures for every sentence."""
-    sent_terms = tuple(frozenset(terms(s.text)) for s in store.sentences)
-    df = Counter(t for ts in sent_terms for t in ts)
-    n = max(len(sent_terms), 1)
+    """Derive lemma sets, name keys, idf, dates, numbers and stated figures per sentence."""
+    sents = store.sentences
+    lemmas = tuple(frozenset(a.lemmas) for a in store.annotations)
+    by_para: dict[int, set[str]] = defaultdict(set)
+    keys_by_para: dict[int, set[str]] = defaultdict(set)
+    keys = tuple(_keys(s.text) for s in sents)
+    for a, lem, k in zip(store.annotations, lemmas, keys, strict=True):
+        by_para[a.paragraph] |= lem
+        keys_by_para[a.paragraph] |= k
+    dates = []
+    for s, a in zip(sents, store.annotations, strict=True):
+        found = {date_key(s.text[b:e]) for label, b, e in a.entities if label == "DATE"}
+        dates.append(frozenset(d for d in found if d))
+    numbers = tuple(frozenset(m.group(0).rstrip(".,").replace(",", "")
+                              for m in _DIGITS.finditer(s.text)) for s in sents)
+    df = Counter(t for ls in lemmas for t in ls)
+    n = max(len(lemmas), 1)
     idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
-    max_idf = math.log(1 + (n + 0.5) / 0.5)
+    vocab_keys = frozenset(k for ks in keys for k in ks) | frozenset(
+        name_key(w) for a in store.articles.values() for w in re.findall(r"[^\W\d_]{2,}", a.text))
+    by_initial: dict[str, list[str]] = defaultdict(list)
+    for k in vocab_keys:
+        if k:
+            by_initial[k[0]].append(k)
     sent_figs = []
-    for i, s in enumerate(store.sentences):
-        prev = store.sentences[i - 1] if i else None
+    for i, s in enumerate(sents):
+        prev = sents[i - 1] if i else None
         context = prev.text if prev is not None and prev.doc_id == s.doc_id else ""
         sent_figs.append(tuple(figures(s.text, context)))
     accounts = [p for p in load_points() if p.kind == "account"]
-    sent_accounts = tuple(
-        frozenset(p.id for p in accounts if mentions(s.text, p)) for s in store.sentences
+    sent_accounts = tuple(frozenset(p.id for p in accounts if mentions(s.text, p)) for s in sents)
+    vocab = frozenset(w.lower() for a in store.articles.values()
+                      for w in re.findall(r"[^\W\d_]+", a.text))
+    return Corpus(
+        store=store,
+        sentence_terms=tuple(frozenset(terms(s.text)) for s in sents),
+        lemmas=lemmas,
+        paragraph_lemmas={p: frozenset(v) for p, v in by_para.items()},
+        keys=keys,
+        paragraph_keys={p: frozenset(v) for p, v in keys_by_para.items()},
+        dates=tuple(dates),
+        numbers=numbers,
+        idf=idf,
+        max_idf=math.log(1 + (n + 0.5) / 0.5),
+        vocabulary_keys=vocab_keys,
+        keys_by_initial={k: tuple(v) for k, v in by_initial.items()},
+        aliases=source_aliases({d: a.source for d, a in store.articles.items()}),
+        sentence_figures=tuple(sent_figs),
+        sentence_accounts=sent_accounts,
+        vocabulary=vocab,
     )
-    vocab = frozenset(
-        w.lower() for a in store.articles.values() for w in re.findall(r"[^\W\d_]+", a.text)
-    )
-    return Corpus(store, sent_terms, idf, max_idf, tuple(sent_figs), sent_accounts, vocab)
 
 
 @dataclass(frozen=True)
 class Query:
-    """A question prepared for retrieval."""
+    """A question ready for retrieval: its analysis, stemmed terms and vectors."""
 
-    text: str
-    terms: tuple[str, ...]
-    language: str  #: "en" or "ru"
-    vector: np.ndarray | None  #: MiniLM (English questions)
-    use_vector: np.ndarray | None  #: multilingual USE (Russian questions)
-    points: tuple[Point, ...] = ()
+    question: Question
+    terms: tuple[str, ...]  #: stemmed content terms for BM25
+    vector: np.ndarray | None  #: MiniLM (None for Russian questions)
+    use_vector: np.ndarray | None  #: multilingual USE (None when the index has none)
 
-
-def rrf(ranked: list[list[int]], k: int = 60) -> dict[int, float]:
-    """Reciprocal rank fusion: sum over lists of 1 / (k + rank), rank from 1."""
-    fused: dict[int, float] = {}
-    for ids in ranked:
-        for rank, i in enumerate(ids, start=1):
-            fused[i] = fused.get(i, 0.0) + 1.0 / (k + rank)
-    return fused
+    @property
+    def language(self) -> str:
+        return self.question.language
 
 
-def _bm25_top(retriever, query_terms: tuple[str, ...], n: int) -> list[int]:
-    if not query_terms:
-        return []
-    scores = retriever.get_scores(list(query_terms))
-    order = np.argsort(-scores)[:n]
-    return [int(i) for i in order if scores[i] > 0]
-
-
-def search_chunks(corpus: Corpus, query: Query, settings: Settings) -> list[Hit]:
-    """Top chunks by BM25 and dense similarity, fused by reciprocal rank."""
-    store = corpus.store
-    n = min(len(store.chunks), max(settings.top_chunks * 4, 20))
-    bm25_ids = _bm25_top(store.bm25_chunks, query.terms, n)
-    dense_ids: list[int] = []
-    if query.vector is not None:
-        _, idx = store.chunk_index.search(query.vector[None, :].astype(np.float32), n)
-        dense_ids = [int(i) for i in idx[0] if i >= 0]
-    fused = rrf([bm25_ids, dense_ids], settings.rrf_k)
-    bm25_rank = {c: r for r, c in enumerate(bm25_ids, 1)}
-    dense_rank = {c: r for r, c in enumerate(dense_ids, 1)}
-    top = sorted(fused, key=lambda c: -fused[c])[: settings.top_chunks]
-    return [Hit(c, fused[c], bm25_rank.get(c), dense_rank.get(c)) for c in top]
-
-
-def lexical_overlap(corpus: Corpus, query_terms: tuple[str, ...], sentence_id: int) -> float:
-    """Share of the question's idf mass whose terms the sentence contains (terms unknown to the
-    corpus weigh the most, so a question about something absent scores low)."""
-    if not query_terms:
-        return 0.0
-    uniq = set(query_terms)
-    total = sum(corpus.idf.get(t, corpus.max_idf) for t in uniq)
-    have = sum(corpus.idf[t] for t in uniq if t in corpus.sentence_terms[sentence_id])
-    return have / total if total else 0.0
-
-
-def score_sentences(
-    corpus: Corpus, query: Query, hits: list[Hit], settings: Settings
-) -> list[Evidence]:
-    """Score candidate sentences (in the top chunks, or top by sentence-level search)."""
-    store = corpus.store
-    top_fused = max((h.score for h in hits), default=0.0) or 1.0
-    chunk_score = {h.chunk_id: h.score / top_fused for h in hits}
-    cands: set[int] = {s for h in hits for s in store.chunks[h.chunk_id].sentence_ids}
-    if query.language == "ru" and query.use_vector is not None and store.use_vectors is not None:
-        dense_all = store.use_vectors @ query.use_vector
-    elif query.vector is not None:
-        dense_all = store.sentence_vectors @ query.vector
+def matching_keys(corpus: Corpus, key: str) -> frozenset[str]:
+    """Corpus name keys that spell the same name as ``key`` (exact, or nearly)."""
+    if key in corpus.vocabulary_keys:
+        near = {key}
     else:
-        dense_all = np.zeros(len(store.sentences), dtype=np.float32)
-    k = settings.extra_sentences
-    cands.update(int(i) for i in np.argsort(-dense_all)[:k])
-    cands.update(_bm25_top(store.bm25_sentences, query.terms, k))
-    wanted = {p.id for p in query.points if p.kind == "figure"}
-    if wanted:  # every sentence that states a figure asked for is a candidate
-        cands.update(i for i, figs in enumerate(corpus.sentence_figures)
-                     if any(f.point in wanted for f in figs))
-    accounts = {p.id for p in query.points if p.kind == "account"}
-    if accounts:  # and every sentence that speaks to an account asked about
-        cands.update(i for i, ids in enumerate(corpus.sentence_accounts) if ids & accounts)
+        near = set()
+    for k in corpus.keys_by_initial.get(key[:1], ()):
+        if abs(len(k) - len(key)) <= 2 and same_name(key, k):
+            near.add(k)
+    return frozenset(near)
+
+
+def unknown_names(corpus: Corpus, question: Question) -> list[str]:
+    """Names of the question that appear nowhere in the articles, in any spelling."""
+    return [c.text for c in question.constraints
+            if c.kind == "name" and not matching_keys(corpus, c.key)]
+
+
+def candidates(corpus: Corpus, query: Query, settings: Settings) -> dict[int, dict[str, float]]:
+    """Sentence id -> raw retrieval scores, for the union of every list's top sentences."""
+    store, k = corpus.store, settings.candidates_per_list
+    out: dict[int, dict[str, float]] = defaultdict(dict)
+    if query.vector is not None:
+        for rank, (i, s) in enumerate(store.search("sentences", vector=query.vector, k=k), 1):
+            out[i].update(dense=s, dense_rank=rank)
+        for rank, (c, _) in enumerate(store.search("chunks", vector=query.vector,
+                                                   k=settings.candidate_chunks), 1):
+            for i in store.chunks[c].sentence_ids:
+                out[i]["chunk"] = max(out[i].get("chunk", 0.0), 1.0 / rank)
+    if query.use_vector is not None:
+        for rank, (i, s) in enumerate(store.search("sentences", vector=query.use_vector, k=k,
+                                                   model="use"), 1):
+            out[i].update(use=s, use_rank=rank)
+    if query.terms:
+        for rank, (i, s) in enumerate(store.search("sentences", terms=query.terms, k=k), 1):
+            out[i].update(bm25=s, bm25_rank=rank)
+        for rank, (c, _) in enumerate(store.search("chunks", terms=query.terms,
+                                                   k=settings.candidate_chunks), 1):
+            for i in store.chunks[c].sentence_ids:
+                out[i]["chunk"] = max(out[i].get("chunk", 0.0), 1.0 / rank)
+    fig = query.question.figure
+    if fig and query.language == "en":  # every sentence stating a figure of what is counted
+        for i, lem in enumerate(corpus.lemmas):
+            if fig in lem and store.annotations[i].values("count"):
+                out[i].setdefault("figure_pool", 1.0)
+    return dict(out)
+
+
+@dataclass(frozen=True)
+class Checks:
+    """The checkable facts about one candidate sentence for one question."""
+
+    focus: float  #: idf-weighted share of the focus lemmas in the sentence
+    focus_para: float  #: the same in the sentence's paragraph
+    constraints: float  #: share of name/date/number constraints met by the sentence
+    constraints_para: float  #: … by its paragraph
+    source: float  #: 1 when the question names no source or this is one of them
+    value: float  #: 1 when it holds a value of the asked type the question does not give
+    figure: float  #: 1 when it names what a count question counts
+    unmet: tuple[str, ...] = ()  #: constraints its paragraph does not meet (as written)
+
+
+def _weighted_share(corpus: Corpus, focus: tuple[str, ...], have: frozenset[str]) -> float:
+    if not focus:
+        return 0.0
+    total = sum(corpus.idf.get(t, corpus.max_idf) for t in focus)
+    got = sum(corpus.idf.get(t, corpus.max_idf) for t in focus if t in have)
+    return got / total if total else 0.0
+
+
+def constraint_keys(corpus: Corpus, question: Question) -> list[tuple[str, str, frozenset[str]]]:
+    """(kind, text, matching corpus keys) for the question's name/date/number constraints."""
     out = []
-    for i in cands:
-        s = store.sentences[i]
-        dense = float(dense_all[i])
-        lexical = lexical_overlap(corpus, query.terms, i)
-        chunk = max((chunk_score.get(c, 0.0) for c in s.chunk_ids), default=0.0)
-        bonus = settings.figure_bonus if any(
-            f.point in wanted for f in corpus.sentence_figures[i]) else 0.0
-        if query.language == "ru":
-            score = 0.85 * dense + 0.15 * lexical + bonus
-        else:
-            score = (settings.w_dense * dense + settings.w_lexical * lexical
-                     + settings.w_chunk * chunk + bonus)
-        out.append(Evidence(i, s.doc_id, s.start, s.end, s.text, min(score, 1.0), dense,
-                            lexical, chunk))
-    out.sort(key=lambda e: (-e.score, e.sentence_id))
+    for c in question.constraints:
+        if c.kind == "name":
+            out.append((c.kind, c.text, matching_keys(corpus, c.key)))
+        elif c.kind in ("date", "number"):
+            out.append((c.kind, c.text, frozenset({c.key})))
     return out
 
 
-def _known(corpus: Corpus, word: str) -> bool:
-    w = re.sub(r"[’']s$", "", word.lower())
-    return w in corpus.vocabulary or w.rstrip("s") in corpus.vocabulary
-
-
-def unknown_names(corpus: Corpus, question: str) -> list[str]:
-    """Capitalised words of an English question that appear nowhere in the articles
-    (a possessive counts as known, and a compound when its capitalised parts are)."""
-    names = [m.group(1) for m in _CAPITALISED.finditer(question)]
-    return [
-        n for n in dict.fromkeys(names)
-        if n not in _NOT_NAMES
-        and not all(_known(corpus, part) for part in re.split(r"[-–]", n) if part[:1].isupper())
-    ]
+def checks(corpus: Corpus, question: Question, sentence_id: int,
+           cons: list[tuple[str, str, frozenset[str]]] | None = None) -> Checks:
+    """The constraint, focus, value and figure checks of one candidate."""
+    ann = corpus.store.annotations[sentence_id]
+    sent = corpus.store.sentences[sentence_id]
+    para = ann.paragraph
+    lem, plem = corpus.lemmas[sentence_id], corpus.paragraph_lemmas.get(para, frozenset())
+    english = question.language == "en"
+    focus = _weighted_share(corpus, question.focus, lem) if english else 0.0
+    focus_para = _weighted_share(corpus, question.focus, lem | plem) if english else 0.0
+    cons = constraint_keys(corpus, question) if cons is None else cons
+    met_s = met_p = 0
+    unmet = []
+    for kind, text, keys in cons:
+        if kind == "name":
+            in_s = bool(keys & corpus.keys[sentence_id])
+            in_p = in_s or bool(keys & corpus.paragraph_keys.get(para, frozenset()))
+        elif kind == "date":
+            in_s = bool(keys & corpus.dates[sentence_id])
+            in_p = in_s
+        else:
+            in_s = bool(keys & corpus.numbers[sentence_id])
+            in_p = in_s
+        met_s += in_s
+        met_p += in_p
+        if not in_p:
+            unmet.append(text)
+    n = len(cons)
+    sources = question.sources
+    value = 0.0
+    if question.answer_type == "cause":
+        value = float(bool(lem & CAUSAL))
+    elif question.asks_value:
+        qlow = question.text.lower()
+        value = float(any(sent.text[s:e].lower() not in qlow
+                          for s, e in ann.values(question.answer_type)))
+    return Checks(
+        focus=focus,
+        focus_para=focus_para,
+        constraints=met_s / n if n else 1.0,
+        constraints_para=met_p / n if n else 1.0,
+        source=1.0 if not sources or sent.doc_id in sources else 0.0,
+        value=value,
+        figure=float(bool(question.figure) and question.figure in lem),
+        unmet=tuple(unmet),
+    )

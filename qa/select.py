@@ -1,71 +1,103 @@
-"""Choose the quotes for an answer from scored sentences. Pure functions."""
+"""Choose the quotes that fit the question, and the exact answer span inside each. Pure functions.
+
+- One sentence when one answers: a value question whose first candidate is probable and
+  clearly ahead is quoted alone.
+- Every source's statement when the question is about a figure (and names no outlet): each
+  article's best sentence that states a value of what is counted.
+- Otherwise the candidates whose probability is close to the best one's, never padded with
+  near-misses below the floor, at most a few per article, no near-duplicates.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from qa.points import mentions
-from qa.retrieve import Corpus, Query
+from qa.question import Question
+from qa.rank import Ranked
+from qa.retrieve import Corpus
 from qa.settings import Settings
-from qa.types import Evidence
 
-#: Quotes from one article whose term sets overlap this much say the same thing; keep one.
+#: Quotes from one article whose lemma sets overlap this much say the same thing; keep one.
 NEAR_DUPLICATE = 0.6
-#: An account point pulls in a source's best mention only if it scores this share of the best.
-ACCOUNT_FLOOR = 0.6
+#: Words before a number that belong to the value ("more than 170", "about 400").
+_QUALIFIER = re.compile(
+    r"(?:more than|over|about|around|approximately|nearly|almost|some|at least|fewer than|"
+    r"up to|at|by|a total of|just)\s+$", re.IGNORECASE)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
-def select_evidence(
-    evidence: list[Evidence], corpus: Corpus, query: Query, settings: Settings
-) -> list[Evidence]:
-    """Best quotes above a relative cutoff, every source's statement of an asked-for figure,
-    at most ``max_per_source`` per article (more when covering figures) and no near-duplicates."""
-    if not evidence:
+def select(ranked: Ranked, corpus: Corpus, question: Question, settings: Settings,
+           figure_question: bool) -> list[int]:
+    """Sentence ids to quote, best first."""
+    if not ranked.ids:
         return []
-    best = evidence[0].score
-    chosen: list[Evidence] = []
+    p = ranked.probability
+    best = float(p[0])
+    chosen: list[int] = []
     per_doc: Counter[str] = Counter()
 
-    taken: set[int] = set()
+    def take(j: int, cap: int) -> bool:
+        sid = ranked.ids[j]
+        doc = corpus.store.sentences[sid].doc_id
+        if sid in chosen or per_doc[doc] >= cap:
+            return False
+        lem = corpus.lemmas[sid]
+        if any(corpus.store.sentences[c].doc_id == doc
+               and _jaccard(lem, corpus.lemmas[c]) >= NEAR_DUPLICATE for c in chosen):
+            return False
+        chosen.append(sid)
+        per_doc[doc] += 1
+        return True
 
-    def take(e: Evidence, cap: int) -> None:
-        if e.sentence_id in taken or per_doc[e.doc_id] >= cap:
-            return
-        terms = corpus.sentence_terms[e.sentence_id]
-        if any(c.doc_id == e.doc_id and _jaccard(terms, corpus.sentence_terms[c.sentence_id])
-               >= NEAR_DUPLICATE for c in chosen):
-            return
-        chosen.append(e)
-        taken.add(e.sentence_id)
-        per_doc[e.doc_id] += 1
-
-    figure_points = {p.id for p in query.points if p.kind == "figure"}
-    covered: set[tuple[str, str, str]] = set()
-    for e in evidence:  # coverage: each source's best sentence for each value it gives
-        if len(chosen) >= settings.max_coverage:
+    take(0, settings.max_per_source)
+    floor = max(settings.keep_floor, settings.keep_ratio * best)
+    if figure_question:  # every source's statement of the figure asked for
+        docs_done = {corpus.store.sentences[ranked.ids[0]].doc_id}
+        for j in range(1, len(ranked.ids)):
+            c = ranked.checks[j]
+            doc = corpus.store.sentences[ranked.ids[j]].doc_id
+            if doc in docs_done or not (c.value and c.figure) or p[j] < settings.keep_floor:
+                continue
+            if c.source and take(j, settings.max_per_source):
+                docs_done.add(doc)
+        return chosen
+    margin = best - (float(p[1]) if len(p) > 1 else 0.0)
+    if question.asks_value and best >= settings.single_answer and margin >= best / 3:
+        return chosen
+    for j in range(1, len(ranked.ids)):
+        if len(chosen) >= settings.max_citations or p[j] < floor:
             break
-        stated = {(e.doc_id, f.point, f.normal) for f in corpus.sentence_figures[e.sentence_id]
-                  if f.point in figure_points}
-        if stated - covered:
-            before = len(chosen)
-            take(e, settings.max_per_source + 2 * len(figure_points))
-            if len(chosen) > before:
-                covered |= stated
-    for p in (p for p in query.points if p.kind == "account"):
-        docs_done: set[str] = set()
-        for e in evidence:
-            if e.score < ACCOUNT_FLOOR * best:
-                break
-            if e.doc_id not in docs_done and mentions(e.text, p):
-                take(e, settings.max_per_source)
-                docs_done.add(e.doc_id)
-    limit = max(settings.max_citations, len(chosen))
-    for e in evidence:
-        if len(chosen) >= limit or e.score < settings.relative_cutoff * best:
-            break
-        take(e, settings.max_per_source)
+        if ranked.checks[j].source:
+            take(j, settings.max_per_source)
     return chosen
+
+
+def answer_span(corpus: Corpus, question: Question, sentence_id: int) -> tuple[int, int] | None:
+    """Offsets inside the sentence of the value that answers a value question, or None.
+
+    Among the values of the asked type that the question does not itself give, the one
+    nearest to a focus word; a qualifier just before a number is part of it."""
+    if not question.asks_value:
+        return None
+    text = corpus.store.sentences[sentence_id].text
+    ann = corpus.store.annotations[sentence_id]
+    qlow = question.text.lower()
+    values = [(s, e) for s, e in ann.values(question.answer_type)
+              if text[s:e].lower() not in qlow]
+    if not values:
+        return None
+    low = text.lower()
+    anchors = [m.start() for w in (question.figure, *question.focus) if w and len(w) > 2
+               for m in re.finditer(re.escape(w[:max(4, len(w) - 2)]), low)]
+    if anchors:
+        s, e = min(values, key=lambda v: min(abs(v[0] - a) for a in anchors))
+    else:
+        s, e = values[0]
+    if m := _QUALIFIER.search(text[:s]):
+        if m.group(0).strip().lower() not in ("at", "by") or question.answer_type != "count":
+            s = m.start()
+    return s, e

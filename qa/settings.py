@@ -10,6 +10,8 @@ from pathlib import Path
 from index.settings import IndexSettings
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+#: The trained ranker, confidence and answerability models (``make train`` writes it).
+MODEL_FILE = Path(__file__).parent / "models" / "ranker.json"
 
 
 def _calibrated(key: str, default: float) -> float:
@@ -56,11 +58,45 @@ class Settings:
     max_question_chars: int = field(
         default=1000, metadata={"help": "longer questions are rejected with a message"}
     )
+    # -- candidates -------------------------------------------------------------------------
+    candidates_per_list: int = field(
+        default=40, metadata={"help": "sentences taken from each list (MiniLM, USE, BM25)"})
+    candidate_chunks: int = field(
+        default=10, metadata={"help": "chunks per list whose sentences become candidates"})
+    # -- ranking, confidence, refusal ------------------------------------------------------
+    model_file: Path = field(default=MODEL_FILE, metadata={"help": "trained models (JSON)"})
+    keep_ratio: float = field(
+        default=0.5, metadata={"help": "keep a quote whose ranker probability is at least this "
+                                      "share of the best one's"})
+    keep_floor: float = field(
+        default=0.25, metadata={"help": "never keep a quote below this ranker probability"})
+    single_answer: float = field(
+        default=0.65, metadata={"help": "a first quote this probable, with a clear lead, is "
+                                       "quoted alone (value questions)"})
+    confident_at: float = field(
+        default=0.8, metadata={"help": "confidence at which the answer is stated as the answer "
+                                      "(below it: 'closest passages')"})
+    # -- verified question bank ------------------------------------------------------------
+    bank_splits: tuple[str, ...] = field(
+        default=("dev", "test"), metadata={"help": "which splits of seeds/bank answer questions "
+                                                   "(measuring uses dev only)"})
+    bank_min_cosine: float = field(
+        default_factory=lambda: _calibrated("bank_min_cosine", 0.9),
+        metadata={"help": "question-to-question MiniLM cosine for a bank match (chosen on dev)"})
+    bank_min_cosine_use: float = field(
+        default_factory=lambda: _calibrated("bank_min_cosine_use", 0.85),
+        metadata={"help": "the same with multilingual USE (across languages; chosen on dev)"})
+    bank_confidence: float = field(
+        default_factory=lambda: _calibrated("bank_confidence", 0.85),
+        metadata={"help": "confidence of a bank match: its precision measured on dev"})
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, then MASANCHI_REFUSE_BELOW / MASANCHI_MAX_CITATIONS, then overrides."""
+        """Defaults, then MASANCHI_REFUSE_BELOW / MASANCHI_MAX_CITATIONS / MASANCHI_BANK_SPLITS
+        (comma-separated, "" for no bank), then overrides."""
         env: dict[str, object] = {}
+        if (v := os.environ.get("MASANCHI_BANK_SPLITS")) is not None:
+            env["bank_splits"] = tuple(x.strip() for x in v.split(",") if x.strip())
         if v := os.environ.get("MASANCHI_REFUSE_BELOW"):
             env["refuse_below"] = float(v)
         if v := os.environ.get("MASANCHI_MAX_CITATIONS"):

@@ -50,11 +50,24 @@ class Citation:
     quote: str
     outlet: str  #: short outlet name
     date: str = ""  #: publication date or what the text implies about it
-    score: float = 0.0  #: evidence score that selected it
+    score: float = 0.0  #: the ranker's probability that this quote answers the question
+    answer_start: int | None = None  #: offset INSIDE the quote of the value that answers
+    answer_end: int | None = None  #: (quote[answer_start:answer_end]), None when none
 
     def __post_init__(self) -> None:
         if self.n < 1 or len(self.quote) != self.end - self.start or not self.quote.strip():
             raise ValueError(f"citation [{self.n}] does not fit its offsets")
+        if (self.answer_start is None) != (self.answer_end is None) or (
+                self.answer_start is not None
+                and not 0 <= self.answer_start < self.answer_end <= len(self.quote)):
+            raise ValueError(f"citation [{self.n}] answer span does not fit inside the quote")
+
+    @property
+    def answer(self) -> str:
+        """The exact value that answers, as written in the quote ("" when none)."""
+        if self.answer_start is None or self.answer_end is None:
+            return ""
+        return self.quote[self.answer_start:self.answer_end]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -71,6 +84,12 @@ class Claim:
     quote: str = ""  #: the verbatim sentence that carries it
     start: int = 0
     end: int = 0
+    qualifier: str = ""  #: "more than", "about", … as written ("" for a plain figure)
+    attribution: str = ""  #: whose figure or position ("the interior ministry", a speaker)
+    as_of: str = ""  #: when: the figure's own time reference, else the source's date
+    counts: str = ""  #: what the figure counts ("people killed", "sought medical help")
+    note: str = ""  #: why it stands apart: "photo caption", "headline", "another event (2006)"
+    sentence_id: int = -1  #: row in sentences.jsonl (-1 when unknown)
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,8 @@ class Disagreement:
     label: str  #: human label ("Number of people killed")
     claims: tuple[Claim, ...]
     summary: str  #: one line for the answer text, naming every source and its value
+    status: str = "contested"  #: contested | explained | framing (see qa/contested.py)
+    notes: tuple[str, ...] = ()  #: the why: dates, scopes, in-article inconsistencies
 
     def __post_init__(self) -> None:
         if len({c.doc_id for c in self.claims}) < 2:
@@ -88,6 +109,22 @@ class Disagreement:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+Basis = Literal["verified", "ranked"]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a multi-part question: the citations that answer it, or why none does."""
+
+    text: str  #: the part as asked
+    citations: tuple[int, ...] = ()  #: [n] numbers answering it
+    missing: str = ""  #: non-empty when the articles do not answer this part
+
+    def __post_init__(self) -> None:
+        if bool(self.citations) == bool(self.missing):
+            raise ValueError("a part has citations or says what is missing, not both")
 
 
 @dataclass(frozen=True)
@@ -103,8 +140,19 @@ class Answer:
     message: str = ""  #: why it was refused or why the input was rejected
     language: str = "en"  #: language detected in the question
     timings_ms: dict[str, float] = field(default_factory=dict)
+    resolved_question: str = ""  #: the standalone question answered ("" = ``question``)
+    confidence: float = 0.0  #: calibrated P(the first quote answers the question)
+    basis: Basis = "ranked"  #: "verified" when answered from a bank question
+    confident: bool = False  #: state the answer as the answer (else: "closest passages")
+    parts: tuple[Part, ...] = ()  #: per part of a multi-part question
+    bank_id: str = ""  #: id of the verified question used, when basis is "verified"
 
     def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence} is not a probability")
+        cited_parts = {n for p in self.parts for n in p.citations}
+        if not cited_parts <= {c.n for c in self.citations}:
+            raise ValueError("a part cites a citation that does not exist")
         numbers = [c.n for c in self.citations]
         if numbers != list(range(1, len(numbers) + 1)):
             raise ValueError(f"citations must be numbered 1..N, got {numbers}")
@@ -128,6 +176,12 @@ class Answer:
             "message": self.message,
             "language": self.language,
             "timings_ms": dict(self.timings_ms),
+            "resolved_question": self.resolved_question or self.question,
+            "confidence": round(self.confidence, 4),
+            "basis": self.basis,
+            "confident": self.confident,
+            "parts": [asdict(p) for p in self.parts],
+            "bank_id": self.bank_id,
         }
 
 
@@ -140,6 +194,10 @@ class ContestedPoint:
     kind: Literal["figure", "account"]  #: a number to compare, or an account (quote) to compare
     claims: tuple[Claim, ...]  #: one or more per source that speaks to the point, in doc order
     contested: bool  #: true when at least two sources give different values
+    status: str = ""  #: contested | explained | agreed | framing (qa/contested.py)
+    notes: tuple[str, ...] = ()  #: the why, and in-article inconsistencies
+    explained: tuple[Claim, ...] = ()  #: related figures shown apart (other scope or count)
+    counts: tuple[str, ...] = ()  #: the counted phrases grouped into this point
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,0 +1,286 @@
+"""Train the ranker, the confidence and answerability models, and choose the thresholds: all on
+the dev split only. ``python -m eval.train`` (``make train``); seeded, a minute or two on 2 cores.
+
+1. For every dev question, the candidates and their features (qa.rank.FEATURES) with the label
+   "this sentence overlaps a gold evidence quote".
+2. Model choice by 5-fold cross-validation grouped by question: logistic regression at several
+   strengths and gradient boosting, compared on first-quote accuracy; logistic regression is
+   kept unless boosting is clearly better (it is a dot product at run time and a small file).
+3. Out-of-fold ranker scores give each question its QUESTION_FEATURES; two logistic
+   regressions learn P(first quote right) (``confidence``) and P(answerable).
+4. The refusal threshold on P(answerable): the most refusals of unanswerable dev questions with
+   at most ``MAX_FALSE_REFUSAL`` of answerable ones refused (out-of-fold).
+5. The bank thresholds: leave-one-out over the dev bank (each dev question matched against the
+   others): the lowest cosine at which matches are right at least ``BANK_PRECISION`` of the time.
+
+Writes qa/models/ranker.json and the bank figures into qa/calibration.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+
+from eval import scorer
+from qa.rank import FEATURES, QUESTION_FEATURES, Linear, feature_matrix, question_features
+from qa.retrieve import candidates, unknown_names
+from qa.settings import CALIBRATION_FILE, MODEL_FILE
+
+SEED = 13
+MAX_FALSE_REFUSAL = 0.07
+BANK_PRECISION = 0.9
+FOLDS = 5
+
+
+def _overlaps(doc: str, s: int, e: int, gold: list[tuple[str, int, int]]) -> bool:
+    return any(doc == d and s < ge and gs < e for d, gs, ge in gold)
+
+
+def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
+    """Per question: features, labels, sentence ids and what question features need."""
+    from qa.question import analyse
+
+    corpus = engine.corpus()
+    out = []
+    for n, item in enumerate(items, 1):
+        q = analyse(item["question"], engine.nlp, aliases=corpus.aliases)
+        query = engine.query(q)
+        raw = candidates(corpus, query, engine.settings)
+        ids, x, chk = feature_matrix(corpus, query, raw)
+        gold = scorer.gold_spans(item, seeds)
+        sents = corpus.store.sentences
+        y = np.asarray([_overlaps(sents[i].doc_id, sents[i].start, sents[i].end, gold)
+                        for i in ids], dtype=int)
+        out.append({"item": item, "ids": ids, "x": x, "y": y, "checks": chk, "query": query,
+                    "unknown": bool(unknown_names(corpus, q)),
+                    "answerable": bool(item.get("answerable", True)),
+                    "recall": bool(y.any()) if gold else None})
+        if n % 100 == 0:
+            print(f"[train] features for {n}/{len(items)} questions", file=sys.stderr)
+    return out
+
+
+def _fit_lr(x: np.ndarray, y: np.ndarray, c: float) -> Linear:
+    scaler = StandardScaler().fit(x)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=SEED)
+    lr.fit((x - scaler.mean_) / scale, y)
+    return Linear(tuple(FEATURES) if x.shape[1] == len(FEATURES) else tuple(QUESTION_FEATURES),
+                  scaler.mean_, scale, lr.coef_[0], float(lr.intercept_[0]))
+
+
+def _top1(rows: list[dict], scores: list[np.ndarray]) -> float:
+    hits = [r["y"][int(np.argmax(s))] if len(s) else 0 for r, s in zip(rows, scores, strict=True)]
+    return float(np.mean(hits)) if hits else float("nan")
+
+
+def cross_validate(rows: list[dict]) -> tuple[dict[str, float], dict[str, list[np.ndarray]]]:
+    """First-quote accuracy of each model kind by grouped CV, and out-of-fold scores."""
+    ans = [r for r in rows if r["answerable"] and len(r["ids"])]
+    folds = list(GroupKFold(n_splits=FOLDS).split(ans, groups=[r["item"]["id"] for r in ans]))
+    kinds = {"lr C=0.1": 0.1, "lr C=1": 1.0, "lr C=10": 10.0, "boosting": None}
+    results, oof = {}, {}
+    for name, c in kinds.items():
+        scores: list[np.ndarray | None] = [None] * len(ans)
+        for train, test in folds:
+            x = np.vstack([ans[i]["x"] for i in train])
+            y = np.concatenate([ans[i]["y"] for i in train])
+            if c is None:
+                model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05,
+                                                       random_state=SEED).fit(x, y)
+                for i in test:
+                    scores[i] = model.predict_proba(ans[i]["x"])[:, 1]
+            else:
+                lin = _fit_lr(x, y, c)
+                for i in test:
+                    scores[i] = lin.logit(ans[i]["x"])
+        results[name] = _top1(ans, scores)
+        oof[name] = scores
+    return results, oof
+
+
+def question_rows(rows: list[dict], ranker_for) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """QUESTION_FEATURES, first-quote-right labels and answerable labels, per question."""
+    feats, right, answerable = [], [], []
+    for r in rows:
+        logits = ranker_for(r)
+        order = np.argsort(-logits, kind="stable") if len(logits) else np.zeros(0, dtype=int)
+        x = r["x"][order] if len(order) else r["x"]
+        chk = [r["checks"][j] for j in order]
+        feats.append(question_features(logits[order] if len(order) else logits, x, chk,
+                                       r["unknown"], r["query"]))
+        right.append(int(bool(len(order)) and r["answerable"] and bool(r["y"][order[0]])))
+        answerable.append(int(r["answerable"]))
+    return np.asarray(feats), np.asarray(right), np.asarray(answerable)
+
+
+def _oof_probability(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> np.ndarray:
+    out = np.zeros(len(y))
+    for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x, y):
+        out[test] = _fit_lr(x[train], y[train], c).probability(x[test])
+    return out
+
+
+def _fit_plain(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> Linear:
+    """Unweighted logistic regression, so its probabilities are calibrated."""
+    scaler = StandardScaler().fit(x)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    lr = LogisticRegression(C=c, max_iter=2000, random_state=SEED)
+    lr.fit((x - scaler.mean_) / scale, y)
+    return Linear(tuple(QUESTION_FEATURES), scaler.mean_, scale, lr.coef_[0],
+                  float(lr.intercept_[0]))
+
+
+def _oof_plain(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(y))
+    for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x, y):
+        out[test] = _fit_plain(x[train], y[train]).probability(x[test])
+    return out
+
+
+def choose_refusal(p: np.ndarray, answerable: np.ndarray) -> tuple[float, float, float]:
+    """(threshold, refusal recall, false refusal rate) with false refusals ≤ the cap."""
+    best = (0.0, 0.0, 0.0)
+    for t in np.unique(np.round(p, 4)):
+        refused = p < t
+        frr = float(refused[answerable == 1].mean()) if (answerable == 1).any() else 0.0
+        rec = float(refused[answerable == 0].mean()) if (answerable == 0).any() else 0.0
+        if frr <= MAX_FALSE_REFUSAL and rec >= best[1]:
+            best = (float(t), rec, frr)
+    return best
+
+
+def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error over equal-width bins."""
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        m = (p >= lo) & (p < hi if hi < 1 else p <= hi)
+        if m.any():
+            total += m.mean() * abs(p[m].mean() - y[m].mean())
+    return float(total)
+
+
+def tune_bank(engine, items: list[dict], seeds: dict[str, str]) -> dict[str, float]:
+    """Leave-one-out bank matching over dev: thresholds and the precision at them."""
+    from qa.bank import Bank
+    from qa.question import analyse
+
+    loaded = engine.loaded()
+    store, corpus = loaded.corpus.store, loaded.corpus
+    bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors, ("dev",),
+                lambda t: analyse(t, engine.nlp, aliases=corpus.aliases))
+    by_id = {i["id"]: i for i in items}
+    results: dict[str, list[tuple[float, bool]]] = {"minilm": [], "use": []}
+    for item in items:
+        q = analyse(item["question"], engine.nlp, aliases=corpus.aliases)
+        query = engine.query(q)
+        m = bank.match(q, query.vector, query.use_vector, 0.0, 0.0, exclude=item["id"])
+        if m is None:
+            continue
+        other = by_id.get(m.entry.id)
+        if other is None:
+            continue
+        if not item.get("answerable", True) or not other.get("answerable", True):
+            right = not item.get("answerable", True) and not other.get("answerable", True)
+        else:
+            gold = scorer.gold_spans(item, seeds)
+            right = any(any(scorer.overlaps(g, o) for g in gold)
+                        for o in scorer.gold_spans(other, seeds))
+        model = "minilm" if q.language == "en" and m.entry.lang == "en" else "use"
+        results[model].append((m.cosine, right))
+    out: dict[str, float] = {}
+    for model, pairs in results.items():
+        pairs.sort(reverse=True)
+        chosen, precision, covered = 1.01, float("nan"), 0
+        right = 0
+        for k, (cos, ok) in enumerate(pairs, 1):
+            right += ok
+            if k >= 5 and right / k >= BANK_PRECISION:
+                chosen, precision, covered = cos, right / k, k
+        out[f"bank_min_cosine{'_use' if model == 'use' else ''}"] = round(chosen, 4)
+        out[f"bank_{model}_precision"] = round(precision, 4)
+        out[f"bank_{model}_matches"] = covered
+    out["bank_confidence"] = round(min(
+        v for k, v in out.items() if k.endswith("_precision") and v == v) if any(
+        k.endswith("_precision") and v == v for k, v in out.items()) else 0.85, 4)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.train", description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=MODEL_FILE)
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    from qa.engine import Engine
+    from qa.settings import Settings
+
+    engine = Engine(replace(Settings.from_env(), bank_splits=()))
+    engine.warm_up()
+    items = [i for i in scorer.load_items() if i.get("split") == "dev"]
+    seeds = scorer.load_seeds()
+    rows = collect(engine, items, seeds)
+    with_gold = [r for r in rows if r["recall"] is not None]
+    recall = float(np.mean([r["recall"] for r in with_gold])) if with_gold else float("nan")
+    cv, oof = cross_validate(rows)
+    print(f"[train] candidate recall (dev): {recall:.3f}; CV first-quote accuracy: {cv}",
+          file=sys.stderr)
+    lr_kinds = {k: v for k, v in cv.items() if k.startswith("lr")}
+    best_lr = max(lr_kinds, key=lambda k: (lr_kinds[k], -abs(float(k.split("=")[1]) - 1)))
+    c = float(best_lr.split("=")[1])
+    x_all = np.vstack([r["x"] for r in rows if r["answerable"] and len(r["ids"])])
+    y_all = np.concatenate([r["y"] for r in rows if r["answerable"] and len(r["ids"])])
+    ranker = _fit_lr(x_all, y_all, c)
+    # question-level models on out-of-fold ranker scores (unanswerable rows: the full ranker)
+    ans_rows = [r for r in rows if r["answerable"] and len(r["ids"])]
+    oof_by_id = {r["item"]["id"]: s for r, s in zip(ans_rows, oof[best_lr], strict=True)}
+
+    def ranker_for(r: dict) -> np.ndarray:
+        s = oof_by_id.get(r["item"]["id"])
+        return s if s is not None else (ranker.logit(r["x"]) if len(r["ids"]) else np.zeros(0))
+
+    qx, right, answerable = question_rows(rows, ranker_for)
+    p_right = _oof_plain(qx, right)
+    p_ans = _oof_plain(qx, answerable)
+    refuse_below, rec, frr = choose_refusal(p_ans, answerable)
+    confidence = _fit_plain(qx, right)
+    answerable_model = _fit_plain(qx, answerable)
+    bank = tune_bank(engine, items, seeds)
+    report = {
+        "dev_questions": len(items), "dev_answerable": int(answerable.sum()),
+        "candidate_recall": round(recall, 4), "cv_first_quote": {k: round(v, 4)
+                                                                  for k, v in cv.items()},
+        "chosen": best_lr, "confidence_ece_oof": round(ece(p_right, right), 4),
+        "refusal_oof": {"threshold": refuse_below, "refusal_recall": round(rec, 4),
+                        "false_refusal": round(frr, 4)},
+        "bank": bank, "seconds": round(time.perf_counter() - t0, 1),
+    }
+    model = {"ranker": ranker.to_dict(), "confidence": confidence.to_dict(),
+             "answerable": answerable_model.to_dict(), "refuse_below": refuse_below,
+             "features": FEATURES, "question_features": QUESTION_FEATURES,
+             "training": report}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n")
+    try:
+        cal = json.loads(CALIBRATION_FILE.read_text())
+    except (OSError, ValueError):
+        cal = {}
+    cal.update({k: v for k, v in bank.items() if k.startswith("bank_min") or
+                k == "bank_confidence"})
+    CALIBRATION_FILE.write_text(json.dumps(cal, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

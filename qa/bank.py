@@ -1,0 +1,161 @@
+"""The verified question bank: human-written questions with sentence-level evidence (seeds/bank).
+
+A new question is answered from a bank question's evidence only on a strict match: the two
+questions are close (cosine of their vectors at least the threshold chosen on the dev split)
+AND they agree on what is asked: the same answer type, the same thing counted, the same named
+constraints (names, places, sources, dates, numbers) and mostly the same focus. "How many were
+killed" and "how many were injured" are close in any encoder; they differ in what is counted,
+so they never match. The bank is optional: a corpus without one is answered by the ranker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from index.names import same_name
+from qa.question import Question
+
+#: Answer types that one question may be asked as and another answered with.
+_COMPATIBLE = {frozenset({"count", "quantity"}), frozenset({"date", "time"})}
+#: Shares of the focus two matching questions must have in common (Jaccard of lemma sets).
+MIN_FOCUS_OVERLAP = 0.34
+
+
+@dataclass(frozen=True)
+class BankEntry:
+    """One verified question of the bank, as stored in the index (seeds/bank/*.jsonl)."""
+
+    row: int  #: row in the index's bank vectors
+    id: str
+    question: str
+    lang: str
+    answerable: bool
+    evidence: tuple[tuple[str, str], ...]  #: (doc id, verbatim quote)
+    reason: str  #: why the articles cannot answer (unanswerable entries)
+    split: str
+
+    @classmethod
+    def from_item(cls, row: int, item: dict) -> BankEntry:
+        ev = tuple((str(e["doc"]), str(e["quote"])) for e in item.get("evidence", []))
+        return cls(row, str(item.get("id", row)), str(item["question"]),
+                   str(item.get("lang", "en")), bool(item.get("answerable", True)), ev,
+                   str(item.get("reason", "")), str(item.get("split", "dev")))
+
+
+@dataclass(frozen=True)
+class Match:
+    """A bank question that a new question matched, and how closely."""
+
+    entry: BankEntry
+    cosine: float
+    analysis: Question
+
+
+def _types_agree(a: str, b: str) -> bool:
+    return a == b or frozenset({a, b}) in _COMPATIBLE
+
+
+def _constraints_agree(a: Question, b: Question) -> bool:
+    def keys(q: Question, kind: str) -> list[str]:
+        return [c.key for c in q.constraints if c.kind == kind]
+
+    for kind in ("source", "date", "number"):
+        if sorted(set(keys(a, kind))) != sorted(set(keys(b, kind))):
+            return False
+    na, nb = keys(a, "name"), keys(b, "name")
+    return (all(any(same_name(x, y) for y in nb) for x in na)
+            and all(any(same_name(x, y) for y in na) for x in nb))
+
+
+def focus_overlap(a: Question, b: Question) -> float:
+    """Jaccard overlap of two questions' focus lemmas (1.0 when both are empty)."""
+    fa, fb = set(a.focus), set(b.focus)
+    return len(fa & fb) / len(fa | fb) if fa | fb else 1.0
+
+
+def agree(new: Question, known: Question) -> bool:
+    """True when two questions ask the same thing: type, counted thing, constraints, focus.
+
+    Across languages the lemmas are not comparable, so only the answer type and the
+    constraints (names are compared through transliterated keys) are checked."""
+    if not _types_agree(new.answer_type, known.answer_type):
+        return False
+    if bool(new.parts) != bool(known.parts):
+        return False
+    if not _constraints_agree(new, known):
+        return False
+    if new.language != known.language:
+        return True
+    if (new.figure or known.figure) and new.figure != known.figure:
+        return False
+    return focus_overlap(new, known) >= MIN_FOCUS_OVERLAP
+
+
+class Bank:
+    """The entries of the chosen splits, with their vectors, matched on demand."""
+
+    def __init__(self, items: list[dict], vectors: np.ndarray, use_vectors: np.ndarray | None,
+                 splits: tuple[str, ...], analyse) -> None:
+        entries = [BankEntry.from_item(i, it) for i, it in enumerate(items)]
+        self.entries = [e for e in entries if e.split in splits]
+        rows = np.asarray([e.row for e in self.entries], dtype=np.int64)
+        self.vectors = vectors[rows] if len(rows) else np.zeros((0, vectors.shape[1]))
+        self.use_vectors = (use_vectors[rows] if use_vectors is not None and len(rows)
+                            else None)
+        self.english = np.asarray([e.lang == "en" for e in self.entries], dtype=bool)
+        self._analyse = lru_cache(maxsize=4096)(analyse)
+
+    def subset(self, keep: list[int]) -> Bank:
+        """A bank of the entries at positions ``keep`` (for learning curves)."""
+        new = object.__new__(Bank)
+        rows = np.asarray(sorted(keep), dtype=np.int64)
+        new.entries = [self.entries[i] for i in rows]
+        new.vectors = self.vectors[rows] if len(rows) else self.vectors[:0]
+        new.use_vectors = (self.use_vectors[rows] if self.use_vectors is not None and len(rows)
+                           else None)
+        new.english = self.english[rows] if len(rows) else self.english[:0]
+        new._analyse = self._analyse
+        return new
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def cosines(self, vector: np.ndarray | None, use_vector: np.ndarray | None,
+                language: str) -> np.ndarray:
+        """Cosine of the new question with every entry: MiniLM between English questions,
+        multilingual USE across languages and between Russian ones (-1 where neither fits)."""
+        out = np.full(len(self.entries), -1.0)
+        if not self.entries:
+            return out
+        if language == "en" and vector is not None:
+            out[self.english] = self.vectors[self.english] @ vector
+            if use_vector is not None and self.use_vectors is not None:
+                out[~self.english] = self.use_vectors[~self.english] @ use_vector
+        elif use_vector is not None and self.use_vectors is not None:
+            out = self.use_vectors @ use_vector
+        return out
+
+    def match(self, question: Question, vector: np.ndarray | None,
+              use_vector: np.ndarray | None, min_cosine: float, min_cosine_use: float,
+              exclude: str = "") -> Match | None:
+        """The closest entry above the threshold that agrees with the question, or None.
+
+        ``exclude`` leaves one entry id out (for leave-one-out tuning)."""
+        cos = self.cosines(vector, use_vector, question.language)
+        for j in np.argsort(-cos)[:10]:
+            e = self.entries[int(j)]
+            same_model = question.language == "en" and e.lang == "en"
+            floor = min_cosine if same_model else min_cosine_use
+            if cos[j] < floor:
+                if same_model:
+                    continue
+                continue
+            if e.id == exclude:
+                continue
+            known = self._analyse(e.question)
+            if agree(question, known):
+                return Match(e, float(cos[j]), known)
+        return None

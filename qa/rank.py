@@ -1,0 +1,207 @@
+"""The learned ranker and the question-level models: documented features, a JSON model file.
+
+:data:`FEATURES` are computed for every candidate sentence (:func:`feature_matrix`); a logistic
+regression trained on the dev split (``make train``, eval/train.py) turns them into the
+probability that the sentence answers the question. :data:`QUESTION_FEATURES` summarise the
+ranked list; two more logistic regressions turn them into ``confidence`` (the calibrated
+probability that the first quote answers) and the probability that the articles answer the
+question at all (refusal). Inference is a dot product; the model file is small and committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.retrieve import Checks, Corpus, Query, checks, constraint_keys
+
+#: Candidate features, in model order: name -> what it measures.
+FEATURES: dict[str, str] = {
+    "dense": "MiniLM cosine of question and sentence (USE cosine for Russian questions)",
+    "dense_gap": "best candidate's dense cosine minus this one's",
+    "dense_rr": "1 / rank in the dense list (0 when absent)",
+    "use": "multilingual USE cosine",
+    "use_gap": "best USE cosine minus this one's",
+    "bm25": "BM25 score over the best candidate's",
+    "bm25_rr": "1 / rank in the BM25 sentence list (0 when absent)",
+    "chunk": "1 / rank of the best retrieved chunk holding the sentence (0 when none)",
+    "focus": "idf-weighted share of the focus lemmas in the sentence",
+    "focus_para": "the same over the sentence's paragraph",
+    "constraints": "share of the question's names, dates and numbers in the sentence",
+    "constraints_para": "the same in its paragraph",
+    "source": "1 when the question names no outlet or the sentence is from a named one",
+    "value": "1 when the sentence holds a value of the asked type not given in the question",
+    "value_needed": "1 when the question asks for a value (or a cause)",
+    "value_x_needed": "value × value_needed",
+    "figure": "1 when it names what a count question counts",
+    "figure_x_value": "figure × value",
+    "log_len": "log of the sentence length in characters",
+    "quotation": "1 when the sentence opens with a quotation mark",
+    "russian": "1 for a Russian question",
+}
+#: Question-level features for confidence and answerability.
+QUESTION_FEATURES: dict[str, str] = {
+    "top": "ranker log-odds of the first candidate",
+    "margin": "its log-odds minus the second's",
+    "top_constraints": "constraints met in the first candidate's paragraph",
+    "best_constraints": "most constraints met by any of the top 10 candidates' paragraphs",
+    "top_focus": "focus coverage of the first candidate's paragraph",
+    "top_value": "the first candidate holds a value of the asked type",
+    "any_value": "any of the top 10 with focus coverage ≥ 0.5 holds such a value",
+    "value_needed": "the question asks for a value (or a cause)",
+    "unknown_name": "the question names something the articles never mention",
+    "russian": "1 for a Russian question",
+    "dense_top": "best dense cosine among the candidates",
+}
+_QUOTES = "“\"«‘'"
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Candidates of one question, best first, with their features and probabilities."""
+
+    ids: tuple[int, ...]  #: sentence ids, best first
+    features: np.ndarray  #: rows aligned with ids, columns in FEATURES order
+    checks: tuple[Checks, ...]
+    probability: np.ndarray  #: P(sentence answers), aligned with ids
+    question_features: np.ndarray  #: QUESTION_FEATURES order
+
+
+def feature_matrix(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]]
+                   ) -> tuple[list[int], np.ndarray, list[Checks]]:
+    """Features of every candidate (rows in sentence-id order)."""
+    q = query.question
+    ids = sorted(raw)
+    cons = constraint_keys(corpus, q)
+    russian = q.language == "ru"
+    best_dense = max((r.get("dense", 0.0) for r in raw.values()), default=0.0)
+    best_use = max((r.get("use", 0.0) for r in raw.values()), default=0.0)
+    best_bm25 = max((r.get("bm25", 0.0) for r in raw.values()), default=0.0) or 1.0
+    needed = float(q.asks_value or q.answer_type == "cause")
+    rows, all_checks = [], []
+    for i in ids:
+        r = raw[i]
+        c = checks(corpus, q, i, cons)
+        text = corpus.store.sentences[i].text
+        dense = r.get("use", 0.0) if russian else r.get("dense", 0.0)
+        top = best_use if russian else best_dense
+        rows.append([
+            dense, top - dense, 1.0 / r["dense_rank"] if "dense_rank" in r else 0.0,
+            r.get("use", 0.0), best_use - r.get("use", 0.0),
+            r.get("bm25", 0.0) / best_bm25, 1.0 / r["bm25_rank"] if "bm25_rank" in r else 0.0,
+            r.get("chunk", 0.0),
+            c.focus, c.focus_para, c.constraints, c.constraints_para, c.source,
+            c.value, needed, c.value * needed, c.figure, c.figure * c.value,
+            math.log(max(len(text), 1)), float(text[:1] in _QUOTES), float(russian),
+        ])
+        all_checks.append(c)
+    return ids, np.asarray(rows, dtype=np.float64).reshape(len(ids), len(FEATURES)), all_checks
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A standardised logistic regression: P = sigmoid(((x - mean) / scale) · coef + b)."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def __post_init__(self) -> None:
+        n = len(self.features)
+        if not (len(self.mean) == len(self.scale) == len(self.coef) == n):
+            raise ValueError("model vectors do not match its feature list")
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logit(x)))
+
+    def to_dict(self) -> dict:
+        return {"features": list(self.features), "mean": self.mean.tolist(),
+                "scale": self.scale.tolist(), "coef": self.coef.tolist(),
+                "intercept": self.intercept}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Linear:
+        return cls(tuple(d["features"]), np.asarray(d["mean"]), np.asarray(d["scale"]),
+                   np.asarray(d["coef"]), float(d["intercept"]))
+
+
+#: Used when no trained model exists yet: cosine, coverage and checks with hand weights.
+_UNTRAINED = {"dense": 6.0, "bm25": 1.0, "focus": 2.0, "constraints_para": 2.0, "source": 3.0,
+              "value_x_needed": 1.0, "figure_x_value": 1.0}
+
+
+@dataclass(frozen=True)
+class Models:
+    """The three models and the thresholds chosen with them on the dev split."""
+
+    ranker: Linear
+    confidence: Linear
+    answerable: Linear
+    refuse_below: float  #: refuse when P(answerable) is below this
+    sha256: str = ""  #: of the model file (recorded in answers' provenance)
+    trained: bool = True
+
+    @classmethod
+    def load(cls, path: Path) -> Models:
+        """The trained models, or untrained stand-ins (said by ``trained=False``)."""
+        try:
+            raw = path.read_bytes()
+            d = json.loads(raw)
+            return cls(Linear.from_dict(d["ranker"]), Linear.from_dict(d["confidence"]),
+                       Linear.from_dict(d["answerable"]), float(d["refuse_below"]),
+                       hashlib.sha256(raw).hexdigest())
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls.untrained()
+
+    @classmethod
+    def untrained(cls) -> Models:
+        names = tuple(FEATURES)
+        coef = np.asarray([_UNTRAINED.get(n, 0.0) for n in names])
+        ranker = Linear(names, np.zeros(len(names)), np.ones(len(names)), coef, -4.0)
+        qn = tuple(QUESTION_FEATURES)
+        qcoef = np.asarray([1.0 if n == "top" else 0.0 for n in qn])
+        q = Linear(qn, np.zeros(len(qn)), np.ones(len(qn)), qcoef, 0.0)
+        return cls(ranker, q, q, 0.2, "", trained=False)
+
+
+def question_features(ranked_logits: np.ndarray, feats: np.ndarray, chk: list[Checks],
+                      unknown: bool, query: Query) -> np.ndarray:
+    """:data:`QUESTION_FEATURES` of a ranked candidate list (best first)."""
+    col = {n: i for i, n in enumerate(FEATURES)}
+    if len(ranked_logits) == 0:
+        return np.asarray([-10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                           float(query.question.asks_value), float(unknown),
+                           float(query.language == "ru"), 0.0])
+    top10 = range(min(10, len(chk)))
+    margin = ranked_logits[0] - ranked_logits[1] if len(ranked_logits) > 1 else 5.0
+    return np.asarray([
+        ranked_logits[0], margin, chk[0].constraints_para,
+        max(chk[i].constraints_para for i in top10), chk[0].focus_para, chk[0].value,
+        float(any(chk[i].value and chk[i].focus_para >= 0.5 for i in top10)),
+        feats[0, col["value_needed"]], float(unknown), float(query.language == "ru"),
+        float(feats[:, col["dense"]].max()),
+    ])
+
+
+def rank(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]], models: Models,
+         unknown: bool) -> Ranked:
+    """Score every candidate and sort, best first (ties by sentence id)."""
+    ids, feats, chk = feature_matrix(corpus, query, raw)
+    logits = models.ranker.logit(feats) if len(ids) else np.zeros(0)
+    order = sorted(range(len(ids)), key=lambda j: (-logits[j], ids[j]))
+    feats = feats[order] if len(ids) else feats
+    logits = logits[order] if len(ids) else logits
+    chk_sorted = [chk[j] for j in order]
+    qf = question_features(logits, feats, chk_sorted, unknown, query)
+    return Ranked(tuple(ids[j] for j in order), feats, tuple(chk_sorted),
+                  1.0 / (1.0 + np.exp(-logits)), qf)
