@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup index run test lint eval calibrate bench load clean
+.PHONY: setup index run test lint eval train bench load clean
 
 setup: $(VENV)/.installed
 
@@ -13,6 +13,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[dev]'
+	# axe-core for the browser test's accessibility check (never downloaded at test time)
+	command -v npm >/dev/null && npm install --silent --no-audit --no-fund --prefix .cache/node axe-core@4.14.1 \
+	  || echo "npm missing: the browser test's axe-core check will be skipped"
 	touch $@
 
 index: setup          ## build the index if missing or stale (progress on stderr)
@@ -30,8 +33,8 @@ lint: setup
 eval: index           ## run the evaluation set, write eval/report.md
 	$(PY) -m eval
 
-calibrate: index      ## cross-validated refusal thresholds -> qa/calibration.json
-	$(PY) -m eval --calibrate
+train: index          ## retrain ranker, confidence, refusal and bank thresholds (dev split only)
+	$(PY) -m eval.train
 
 bench: index          ## speed, memory and scale figures
 	$(PY) -m bench

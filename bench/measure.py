@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS_FILE = ROOT / "eval" / "questions.jsonl"
+QUESTIONS_FILE = ROOT / "seeds" / "bank"
 
 #: Used when eval/questions.jsonl is absent: varied, answerable and not, English and Russian.
 FALLBACK_QUESTIONS: tuple[str, ...] = (
@@ -54,13 +54,16 @@ FALLBACK_QUESTIONS: tuple[str, ...] = (
 
 
 def load_questions(path: Path = QUESTIONS_FILE, limit: int | None = None) -> list[str]:
-    """The "question" field of every line of eval/questions.jsonl, else the built-in list."""
+    """The "question" field of every line of the question files (seeds/bank/*.jsonl; the test
+    split only when items carry one), else the built-in list."""
     questions: list[str] = []
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path] if path.exists() else []
+    for f in files:
+        for line in f.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 try:
-                    q = json.loads(line).get("question")
+                    item = json.loads(line)
+                    q = item.get("question") if item.get("split", "test") == "test" else None
                 except (json.JSONDecodeError, AttributeError):
                     continue
                 if isinstance(q, str) and q.strip():

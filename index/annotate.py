@@ -75,7 +75,7 @@ def _numbers(text: str) -> list[tuple[str, int, int]]:
 def annotate_doc(doc, sentence_id: int, paragraph: int) -> Annotation:
     """An :class:`Annotation` from a spaCy ``Doc`` of one sentence."""
     lemmas = tuple(t.lemma_.lower() for t in doc
-                   if t.is_alpha or t.like_num) 
+                   if t.is_alpha or t.like_num)
     names = tuple(dict.fromkeys(t.text for t in doc if t.pos_ == "PROPN" and t.is_alpha))
     ents = [(e.label_, e.start_char, e.end_char) for e in doc.ents]
     covered = [(s, e) for _, s, e in ents]

@@ -19,6 +19,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from index.furniture import furniture_spans, lines_with_offsets
@@ -88,6 +89,8 @@ EVENT_NOUNS = {"conflict", "clash", "fighting", "fight", "riot", "violence", "wa
                "disaster", "rampage", "earthquake", "accident", "storm", "crash", "strike"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 CURRENCIES = {"USD", "EUR", "KZT"}
+#: Entity labels that are never a place (the small model often calls a place PERSON or ORG).
+NOT_PLACES = {"DATE", "TIME", "CARDINAL", "QUANTITY", "NORP", "MONEY", "PERCENT", "ORDINAL"}
 SPEECH_VERBS = (r"said|says|told|stated|recalled|insisted|explained|added|noted|mentioned|"
                 r"suggested|declared|wrote|claimed|confirmed|emphasi[sz]ed|stressed")
 _QUOTE_OPEN, _QUOTE_CLOSE, _QUOTE_BOTH = "“«", "”»", '"'
@@ -115,10 +118,11 @@ _END_PUNCT = tuple(".!?…”\"»)]'’:")
 
 @lru_cache(maxsize=1)
 def load_nlp():
-    """The packaged spaCy English pipeline (parser, tagger, NER, lemmatizer), loaded once."""
-    import spacy
+    """The packaged spaCy English pipeline (parser, tagger, NER, lemmatizer), loaded once
+    and shared with the rest of the index (index.nlp)."""
+    from index.nlp import english
 
-    return spacy.load(SPACY_MODEL)
+    return english()
 
 
 # -- numbers ------------------------------------------------------------------------------
@@ -162,7 +166,7 @@ def _number_runs(doc) -> list[tuple[int, int]]:
             continue
         if _is_number_word(t) and t.lower_ not in FEW_WORDS:
             j = i + 1
-            while j < n and (_is_number_word(doc[j]) and doc[j].lower_ not in VAGUE_WORDS
+            while j < n and ((_is_number_word(doc[j]) and doc[j].lower_ not in VAGUE_WORDS)
                              or (doc[j].text in ("-", "and") and j + 1 < n
                                  and doc[j + 1].lower_ in _UNITS)):
                 j += 1
@@ -329,18 +333,18 @@ def _counted_noun(doc, i: int, j: int):
     """The noun the number counts, or None when it is elided ("40 injured", "47 were")."""
     last = doc[j - 1]
     k = _next_index(doc, j)
-    if last.lower_ in VAGUE_WORDS or last.lower_.rstrip("s") in _SCALES:
-        if k < len(doc) and doc[k].lower_ == "of":  # "dozens of buildings"
-            for t in doc[k + 1: k + 6]:
-                if t.pos_ in ("NOUN", "PROPN", "PRON"):
-                    return t.head if t.dep_ == "compound" else t
+    if (last.lower_ in VAGUE_WORDS or last.lower_.rstrip("s") in _SCALES) and k < len(doc) \
+            and doc[k].lower_ == "of":  # "dozens of buildings"
+        for t in doc[k + 1: k + 6]:
+            if t.pos_ in ("NOUN", "PROPN", "PRON"):
+                return t.head if t.dep_ == "compound" else t
     h = last.head
     if h.i > last.i and h.pos_ in ("NOUN", "PROPN") and last.dep_ in ("nummod", "quantmod",
                                                                      "compound", "amod"):
         return h
     while k < len(doc) and (doc[k].lower_ in ("more", "additional", "other", "-")
-                            or doc[k].pos_ == "ADJ" and k + 1 < len(doc)
-                            and doc[k + 1].pos_ == "NOUN"):
+                            or (doc[k].pos_ == "ADJ" and k + 1 < len(doc)
+                            and doc[k + 1].pos_ == "NOUN")):
         k += 1
     if k < len(doc) and doc[k].pos_ in ("NOUN", "PROPN") and doc[k].tag_ != "VBN":
         t = doc[k]
@@ -400,9 +404,11 @@ def _climb(t):
 
 def _predicate(nominal):
     """The verb phrase governing the counted nominal, as (tokens, lemma phrase, role)."""
-    t, role = _climb(nominal), ""
+    t, _role = _climb(nominal), ""
     for c in t.children:  # "thousands of Dungans who fled"
-        if c.dep_ == "relcl" and c.pos_ == "VERB" and t.dep_ not in ("nsubj", "nsubjpass"):
+        if c.dep_ == "relcl" and c.pos_ == "VERB" and t.dep_ not in ("nsubj", "nsubjpass") \
+                and any(k.dep_ in ("nsubj", "nsubjpass") and k.lower_ in ("who", "that", "which")
+                        for k in c.children):
             return [c], c.lemma_.lower(), "rel"
     if t.dep_ == "pobj" and t.head.dep_ == "agent":
         return [], "", "by"
@@ -606,8 +612,9 @@ def _nearest_places(doc, tok_i: int, unit: str) -> tuple[str, ...]:
     """Named places nearest the figure (two, sorted, for a distance: its endpoints)."""
     spans = [(e.start, e.end, e.text) for e in _places(doc)]
     covered = {i for s, e, _ in spans for i in range(s, e)}
-    spans += [(t.i, t.i + 1, t.text) for t in doc if t.pos_ == "PROPN" and t.i not in covered
-              and t.ent_type_ in ("", *PLACE_LABELS) and t.is_title]
+    spans += [(t.i, t.i + 1, t.text) for t in doc if t.pos_ in ("PROPN", "NOUN")
+              and t.i not in covered and t.i > 0 and t.ent_type_ not in NOT_PLACES
+              and t.is_title]
     spans.sort(key=lambda sp: min(abs(sp[0] - tok_i), abs(sp[1] - 1 - tok_i)))
     names: list[str] = []
     for _, _, name in spans:
@@ -720,11 +727,8 @@ def _claims_in(doc, article: Article, base: int, ctx: tuple[int, int], sentence_
     return out
 
 
-def _inherit(claims: list[FigureClaim], prev: list[FigureClaim], prev_attr: str
-             ) -> list[FigureClaim]:
+def _inherit(claims: list[FigureClaim], prev_attr: str) -> list[FigureClaim]:
     """A figure without attribution in a paragraph sourced "according to X" inherits X."""
-    from dataclasses import replace
-
     if not prev_attr:
         return claims
     return [replace(c, attribution=prev_attr, attribution_inherited=True)
@@ -755,7 +759,7 @@ def extract_claims(article: Article, sentences: Sequence[Sentence], nlp=None
                             flags)
         attr_here = _according_to(doc)
         if not attr_here:
-            claims = _inherit(claims, [], prev_attr)
+            claims = _inherit(claims, prev_attr)
         else:
             prev_attr = attr_here
         rows.append(claims)

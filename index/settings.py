@@ -32,6 +32,10 @@ class IndexSettings:
     max_sentence_chars: int = field(
         default=420, metadata={"help": "longer sentences are cut at clause boundaries"}
     )
+    model_file: Path = field(
+        default=ROOT / "qa" / "models" / "ranker.json",
+        metadata={"help": "the trained ranker, recorded (hash, features) in the manifest"},
+    )
     multilingual: bool = field(
         default=True, metadata={"help": "also store multilingual (USE) sentence vectors"}
     )
@@ -53,7 +57,7 @@ class IndexSettings:
 
     def cutting(self) -> dict[str, object]:
         """The settings that change what is built (compared against the manifest)."""
-        skip = {"seeds_dir", "index_dir"}
+        skip = {"seeds_dir", "index_dir", "model_file"}
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         out["separators"] = list(self.separators)
         return out

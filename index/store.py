@@ -10,6 +10,7 @@ Layout of ``index_dir``::
     sentences_use.faiss  multilingual USE vectors of sentences (for questions in Russian)
     bm25_chunks/, bm25_sentences/   bm25s indexes over stemmed content terms
     annotations.jsonl    row i = lemmas, entities and paragraph of sentence i (spaCy)
+    claims.jsonl         row i = the figures sentence i states (index/claims.py)
     bank.jsonl           the verified questions of seeds/bank/ (row i = vector i of bank*.faiss)
     bank.faiss, bank_use.faiss      MiniLM / USE vectors of the bank questions
 """
@@ -33,12 +34,13 @@ import numpy as np
 from tqdm import tqdm
 
 from index.annotate import Annotation, annotate
+from index.claims import corpus_claims
 from index.corpus import CorpusError, load_articles, load_bank, seed_hashes
 from index.embed import Embedder, UseEmbedder, minilm, use
 from index.segment import segment_corpus
 from index.settings import IndexSettings
 from index.text import terms
-from index.types import Article, Chunk, Sentence
+from index.types import Article, Chunk, FigureClaim, Sentence
 
 FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
@@ -67,6 +69,7 @@ class Store:
     bm25_chunks: bm25s.BM25
     bm25_sentences: bm25s.BM25
     annotations: list[Annotation]  #: row i = sentence i
+    claims: list[list[FigureClaim]]  #: row i = the figures stated in sentence i
     bank: list[dict]  #: verified questions (seeds/bank), row i = bank vector i
     bank_vectors: np.ndarray  #: MiniLM vectors of the bank questions
     bank_use_vectors: np.ndarray | None  #: USE vectors of the bank questions
@@ -113,7 +116,7 @@ def _versions() -> dict[str, str]:
 
 
 #: Modules whose code decides what is built: a change to any of them means a rebuild.
-CUTTING_CODE = ("furniture.py", "segment.py", "text.py", "annotate.py")
+CUTTING_CODE = ("furniture.py", "segment.py", "text.py", "annotate.py", "claims.py")
 
 
 def cutting_code_hash() -> str:
@@ -138,6 +141,17 @@ def expected_manifest(
         "cutting_code": cutting_code_hash(),
         "seeds": seed_hashes(settings.seeds_dir),
     }
+
+
+def _model_record(path: Path) -> dict:
+    """sha256 and feature lists of the trained ranker the answers are ranked with."""
+    try:
+        raw = path.read_bytes()
+        d = json.loads(raw)
+        return {"file": path.name, "sha256": hashlib.sha256(raw).hexdigest(),
+                "features": d.get("features"), "question_features": d.get("question_features")}
+    except (OSError, ValueError):
+        return {"file": path.name, "sha256": "", "features": None}
 
 
 def _file_hash(path: Path) -> str:
@@ -229,6 +243,11 @@ def build(
                               str(tmp / "bank_use.faiss"))
         progress("Annotating sentences (spaCy: lemmas, entities)")
         annotations = annotate(articles, sentences)
+        progress("Extracting stated figures (claims)")
+        claims = corpus_claims(articles, sentences)
+        with open(tmp / "claims.jsonl", "w", encoding="utf-8") as fh:
+            for row in claims:
+                fh.write(json.dumps([c.to_dict() for c in row], ensure_ascii=False) + "\n")
         progress("Indexing terms (BM25)")
         _bm25([c.text for c in chunks]).save(str(tmp / "bm25_chunks"))
         _bm25([s.text for s in sentences]).save(str(tmp / "bm25_sentences"))
@@ -245,6 +264,7 @@ def build(
             "counts": {"articles": len(articles), "sentences": len(sentences),
                        "chunks": len(chunks), "bank": len(bank)},
             "versions": _versions(),
+            "ranker": _model_record(settings.model_file),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - t0, 2),
             "files": _index_files(tmp),
@@ -326,6 +346,9 @@ def load(settings: IndexSettings, articles: list[Article] | None = None) -> Stor
     annotations = [Annotation.from_dict(r) for r in _read_jsonl(d / "annotations.jsonl")]
     if len(annotations) != len(sentences):
         raise IndexError_("annotations.jsonl does not match sentences.jsonl")
+    claims = [[FigureClaim.from_dict(c) for c in row] for row in _read_jsonl(d / "claims.jsonl")]
+    if len(claims) != len(sentences):
+        raise IndexError_("claims.jsonl does not match sentences.jsonl")
     bank = _read_jsonl(d / "bank.jsonl")
     bank_vecs = _vectors(d / "bank.faiss")
     bank_use = _vectors(d / "bank_use.faiss") if manifest.get("multilingual_model") else None
@@ -343,6 +366,7 @@ def load(settings: IndexSettings, articles: list[Article] | None = None) -> Stor
         bm25_chunks=bm25s.BM25.load(str(d / "bm25_chunks")),
         bm25_sentences=bm25s.BM25.load(str(d / "bm25_sentences")),
         annotations=annotations,
+        claims=claims,
         bank=bank,
         bank_vectors=bank_vecs,
         bank_use_vectors=bank_use,

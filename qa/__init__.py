@@ -32,9 +32,10 @@ def engine(progress: Callable[[str], None] | None = None) -> Engine:
         return _engine
 
 
-def answer(question: str) -> Answer:
-    """Answer a question from the five articles, with numbered verbatim quotes, or refuse."""
-    return engine().answer(question)
+def answer(question: str, history: list | None = None) -> Answer:
+    """Answer a question from the five articles, with numbered verbatim quotes, or refuse.
+    ``history``: earlier turns, oldest first (strings or objects with at least "question")."""
+    return engine().answer(question, history)
 
 
 def catalogue() -> list[ContestedPoint]:

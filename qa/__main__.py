@@ -24,6 +24,19 @@ def readable(a) -> str:
     return "\n".join(lines)
 
 
+def _jsonl_request(line: str) -> tuple[str, list | None]:
+    """A plain question, or a JSON object {"question": ..., "history": [...]}."""
+    if line.lstrip().startswith("{"):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            return line, None
+        if isinstance(obj, dict) and isinstance(obj.get("question"), str):
+            history = obj.get("history")
+            return obj["question"], history if isinstance(history, list) else None
+    return line, None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m qa",
@@ -45,9 +58,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.question:
                 parser.error("--jsonl reads questions from stdin; give no question argument")
             for line in sys.stdin:
-                q = line.rstrip("\r\n")
+                q, history = _jsonl_request(line.rstrip("\r\n"))
                 if q.strip():
-                    print(json.dumps(eng.answer(q).to_dict(), ensure_ascii=False), flush=True)
+                    print(json.dumps(eng.answer(q, history).to_dict(), ensure_ascii=False),
+                          flush=True)
             return 0
         question = " ".join(args.question)
         if not question and not sys.stdin.isatty():

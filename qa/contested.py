@@ -24,7 +24,7 @@ import re
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -46,9 +46,7 @@ THING_NOUN_SIM = 0.35
 THING_PREDICATE_SIM = 0.30
 #: A counted noun this similar to one of these anchors (or a group's name) counts persons.
 PERSON_SIM = 0.55
-PERSON_ANCHORS = ("people", "residents", "workers", "citizens")
-#: A count of things and a count of people can still match on a near-identical predicate.
-SAME_PREDICATE_SIM = 0.70
+PERSON_ANCHORS = ("people", "workers", "citizens")
 #: A different count this similar to a point is shown beside it, explained.
 RELATED_SIM = 0.40
 #: Account questions: the best sentence of a source must be at least this similar.
@@ -149,15 +147,14 @@ def same_thing(a: _Item, b: _Item, vecs: dict[str, np.ndarray]) -> float:
     if pa != pb:  # "10 fatalities" (a noun) next to "8 killed" (people)
         thing = a if not pa else b
         if thing.pred:
-            s = _cos(vecs, a.pred, b.pred)
-            return s if s >= SAME_PREDICATE_SIM else HARD
+            return HARD
         return _cos(vecs, a.what, b.what)
     if pa:
         if bool(a.pred) != bool(b.pred):  # "deaths" vs "killed": a frame noun vs a verb
             return _cos(vecs, a.what, b.what) if (a.claim.frame or b.claim.frame) else HARD
         if a.pred:
             return _cos(vecs, _key(a), _key(b))
-        return _cos(vecs, a.noun or a.what, b.noun or b.what)
+        return _cos(vecs, a.what, b.what)
     if _cos(vecs, a.noun, b.noun) < THING_NOUN_SIM:
         return HARD
     if a.pred and b.pred and _cos(vecs, a.pred, b.pred) < THING_PREDICATE_SIM:
@@ -441,7 +438,8 @@ def point_sentences(point: ContestedPoint) -> set[int]:
             if c.sentence_id >= 0 and c.note != "photo caption"}
 
 
-def _asks(point: ContestedPoint, asked: str) -> bool:
+def asks(point: ContestedPoint, asked: str) -> bool:
+    """True when ``asked`` (a word of the question) names what the point counts."""
     want = set(terms(asked))
     have = {t for c in point.counts for t in terms(c)} | set(terms(point.label))
     return bool(want & have)
@@ -461,7 +459,7 @@ def disagreements_for(points: Sequence[ContestedPoint], cited: Mapping[int, int]
         by_sentence[sid].append(n)
     out = []
     for p in points:
-        if p.status not in include or (asked and p.kind == "figure" and not _asks(p, asked)):
+        if p.status not in include or (asked and p.kind == "figure" and not asks(p, asked)):
             continue
         claims = []
         for c in p.claims:
@@ -480,6 +478,4 @@ def disagreements_for(points: Sequence[ContestedPoint], cited: Mapping[int, int]
 
 
 def _with_citations(c: Claim, ns: tuple[int, ...]) -> Claim:
-    from dataclasses import replace
-
     return replace(c, citations=ns)

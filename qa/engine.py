@@ -23,19 +23,22 @@ from index.embed import Embedder, minilm, use
 from index.store import load_or_build
 from index.text import terms
 from qa.bank import Bank, Match
-from qa.compose import compose_text, number_citations
-from qa.disagree import account_disagreement, contested, figure_disagreements
+from qa.followup import resolve
 from qa.inputs import check_question
-from qa.points import load_points, question_points
+from qa.contested import asks, discover_points, disagreements_for, load_labels, point_sentences
+from qa.present.markdown import answer_text, number_citations
 from qa.question import Question, analyse
 from qa.rank import Models, Ranked, rank
 from qa.refuse import refusal_reason
 from qa.retrieve import Corpus, Query, candidates, prepare, unknown_names
 from qa.select import answer_span, select
 from qa.settings import Settings
-from qa.types import CANNOT_ANSWER, Answer, Citation, Claim, ContestedPoint, Evidence, Part
+from qa.translate import english_terms
+from qa.types import CANNOT_ANSWER, Answer, Citation, ContestedPoint, Evidence, Part
 
 Progress = Callable[[str], None]
+#: Optional editor labels for discovered points, beside the articles.
+POINT_LABELS = "points.toml"
 
 
 def _silent(_: str) -> None:
@@ -58,6 +61,7 @@ class Loaded:
     corpus: Corpus
     bank: Bank
     fingerprint: tuple
+    points: tuple[ContestedPoint, ...]  #: the catalogue, discovered from the claims
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,6 @@ class Engine:
         self._use_embedder = use_embedder
         self._nlp = nlp
         self._loaded: Loaded | None = None
-        self._catalogue: tuple[tuple, list[ContestedPoint]] | None = None
         self._lock = threading.Lock()
         self.models = Models.load(self.settings.model_file)
 
@@ -110,7 +113,14 @@ class Engine:
                             self.settings.bank_splits,
                             lambda text: analyse(text, self.nlp, aliases=corpus.aliases,
                                                  split=True))
-                self._loaded = Loaded(corpus, bank, fp)
+                self.progress("Finding the points the sources disagree on …")
+                points = tuple(discover_points(
+                    store.sentences, store.claims,
+                    {d: a.source for d, a in store.articles.items()}, self.embedder.encode,
+                    texts={d: a.text for d, a in store.articles.items()},
+                    sentence_vectors=store.sentence_vectors,
+                    labels=load_labels(self.settings.index.seeds_dir / POINT_LABELS)))
+                self._loaded = Loaded(corpus, bank, fp, points)
         return self._loaded
 
     def replace_bank(self, bank: Bank | None) -> None:
@@ -156,22 +166,34 @@ class Engine:
         analyse("Сколько человек погибло?", self.nlp)
 
     # -- the path of one question ----------------------------------------------------------
-    def query(self, question: Question) -> Query:
+    def query(self, question: Question, corpus: Corpus | None = None) -> Query:
+        """Vectors and English terms for retrieval; a Russian question's focus and names are
+        translated into English (qa.translate: a bilingual dictionary, transliteration)."""
         text = question.text
         vec = self.embedder.encode([text])[0] if question.language == "en" else None
         use_vec = (self.use_embedder.encode([text])[0]
                    if self.settings.index.multilingual else None)
-        return Query(question, tuple(terms(text)), vec, use_vec)
+        if question.language == "en":
+            return Query(question, tuple(terms(text)), question.focus, question.figure, vec,
+                         use_vec)
+        corpus = corpus or self.corpus()
+        vocab = corpus.idf.keys()
+        english = tuple(english_terms(list(question.focus), vocabulary=vocab,
+                                      per_word=self.settings.translations_per_word))
+        figure = next(iter(english_terms([question.figure], vocabulary=vocab, per_word=1)),
+                      "") if question.figure else ""
+        return Query(question, tuple(terms(" ".join(english))), english, figure, vec, use_vec)
 
     def trace(self, text: str, loaded: Loaded | None = None, exclude_bank: str = "") -> Trace:
         """Analyse, retrieve, rank, match the bank and decide refusal for a checked question."""
         loaded = loaded or self.loaded()
         corpus = loaded.corpus
         question = analyse(text, self.nlp, aliases=corpus.aliases)
-        query = self.query(question)
+        query = self.query(question, corpus)
         unknown = tuple(unknown_names(corpus, question))
-        ranked = rank(corpus, query, candidates(corpus, query, self.settings), self.models,
-                      bool(unknown))
+        statements = self.statements(loaded, query)
+        ranked = rank(corpus, query, candidates(corpus, query, self.settings, statements),
+                      self.models, bool(unknown))
         qf = ranked.question_features
         p_answerable = float(self.models.answerable.probability(qf[None, :])[0])
         confidence = float(self.models.confidence.probability(qf[None, :])[0])
@@ -189,6 +211,14 @@ class Engine:
         reason = refusal_reason(question, list(unknown), ranked.checks, p_answerable,
                                 self.models.refuse_below)
         return Trace(question, query, ranked, unknown, None, p_answerable, confidence, reason)
+
+    @staticmethod
+    def statements(loaded: Loaded, query: Query) -> frozenset[int]:
+        """Every sentence stating the figure a count question asks for (no outlet named)."""
+        if not query.figure or query.question.sources:
+            return frozenset()
+        return frozenset(i for p in loaded.points if p.kind == "figure"
+                         and asks(p, query.figure) for i in point_sentences(p))
 
     def diagnose(self, question: str) -> dict:
         """What :meth:`trace` decided, as plain data (for calibration and maintainers)."""
@@ -209,27 +239,49 @@ class Engine:
         }
 
     # -- answering -----------------------------------------------------------------------
+    def resolve(self, text: str, history: list | None, loaded: Loaded) -> str:
+        """The standalone question a follow-up asks, given the earlier turns (oldest first);
+        ``text`` itself when it stands alone or there is no history."""
+        if not history:
+            return text
+        corpus = loaded.corpus
+        res = resolve(
+            text, history[-self.settings.max_history:],
+            lambda t: analyse(t, self.nlp, aliases=corpus.aliases), aliases=corpus.aliases,
+            outlets={d: a.source.name for d, a in corpus.store.articles.items()}, nlp=self.nlp,
+            answer_of=lambda t: self.answer(t).to_dict())
+        return res.text if res.text.strip() else text
+
     def answer(self, question: str, history: list | None = None) -> Answer:
-        """Answer with verbatim quotes, or refuse; never raises on bad input."""
+        """Answer with verbatim quotes, or refuse; never raises on bad input. ``history``: the
+        earlier turns, oldest first (strings, or objects with at least ``"question"``); a
+        follow-up is answered as the standalone question it resolves to."""
         t0 = time.perf_counter()
         checked = check_question(question, self.settings.max_question_chars)
         if checked.problem:
-            return Answer(question=question if isinstance(question, str) else repr(question),
-                          refused=True, text=checked.problem, status="invalid",
+            shown = question if isinstance(question, str) else repr(question)
+            shown = shown[: self.settings.max_question_chars]  # never echo a huge input whole
+            return Answer(question=shown, refused=True, text=checked.problem, status="invalid",
                           message=checked.problem)
         loaded = self.loaded()
         corpus = loaded.corpus
-        t = self.trace(checked.text, loaded)
+        try:
+            standalone = self.resolve(checked.text, _clean_history(history), loaded)
+        except Exception:  # a history we cannot use never stops the answer
+            standalone = checked.text
+        resolved = standalone if standalone != checked.text else ""
+        t = self.trace(standalone, loaded)
         timings = {"analyse_rank": (time.perf_counter() - t0) * 1000}
         basis = "verified" if t.match else "ranked"
         bank_id = t.match.entry.id if t.match else ""
         if t.reason:
             timings["total"] = (time.perf_counter() - t0) * 1000
-            return Answer(question=question, refused=True, text=f"{CANNOT_ANSWER}\n\n_{t.reason}_",
-                          status="refused", message=t.reason, language=t.question.language,
-                          timings_ms=timings, confidence=round(min(t.confidence, 1.0), 4),
-                          basis=basis, bank_id=bank_id)
-        picked = self._pick(t, corpus)
+            refusal = Answer(question=question, refused=True, text=CANNOT_ANSWER,
+                             status="refused", message=t.reason, language=t.question.language,
+                             timings_ms=timings, confidence=round(min(t.confidence, 1.0), 4),
+                             basis=basis, bank_id=bank_id, resolved_question=resolved)
+            return replace(refusal, text=answer_text(refusal, {}))
+        picked = self._pick(t, loaded)
         sources = {d: a.source for d, a in corpus.store.articles.items()}
         citations = number_citations([e for e, _ in picked], sources)
         span_of = {(e.doc_id, e.start): span for e, span in picked}
@@ -242,20 +294,21 @@ class Engine:
         first = next(c for c in citations if (c.doc_id, c.start) == (picked[0][0].doc_id,
                                                                       picked[0][0].start))
         citations = _first_first(citations, first)
-        disagreements = self._disagreements(corpus, citations, checked.text)
+        disagreements = self._disagreements(loaded, citations, t.query.figure)
         parts = self._parts(t, corpus, citations)
-        text = compose_text(citations, disagreements, sources)
         timings["total"] = (time.perf_counter() - t0) * 1000
         confidence = float(min(max(t.confidence, 0.0), 1.0))
-        return Answer(question=question, refused=False, text=text, citations=tuple(citations),
-                      disagreements=tuple(disagreements), language=t.question.language,
-                      timings_ms=timings, confidence=round(confidence, 4), basis=basis,
-                      confident=confidence >= self.settings.confident_at, parts=parts,
-                      bank_id=bank_id)
+        answered = Answer(question=question, refused=False, text="", citations=tuple(citations),
+                          disagreements=tuple(disagreements), language=t.question.language,
+                          timings_ms=timings, confidence=round(confidence, 4), basis=basis,
+                          confident=confidence >= self.settings.confident_at, parts=parts,
+                          bank_id=bank_id, resolved_question=resolved)
+        return replace(answered, text=answer_text(answered, sources))
 
-    def _pick(self, t: Trace, corpus: Corpus) -> list[tuple[Evidence, tuple[int, int] | None]]:
+    def _pick(self, t: Trace, loaded: Loaded) -> list[tuple[Evidence, tuple[int, int] | None]]:
         """The quotes (best first) with their answer spans: from the bank entry's verified
         evidence when matched, else chosen from the ranked candidates."""
+        corpus = loaded.corpus
         store = corpus.store
         prob = {sid: float(p) for sid, p in zip(t.ranked.ids, t.ranked.probability,
                                                 strict=True)}
@@ -279,8 +332,8 @@ class Engine:
             out.sort(key=lambda x: -x[0].score)
             if out:
                 return out
-        figure_question = bool(t.question.figure) and not t.question.sources
-        for sid in select(t.ranked, corpus, t.question, self.settings, figure_question):
+        statements = self.statements(loaded, t.query)
+        for sid in select(t.ranked, corpus, t.question, self.settings, statements):
             s = store.sentences[sid]
             out.append((Evidence(sid, s.doc_id, s.start, s.end, s.text, prob.get(sid, 0.0)),
                         answer_span(corpus, t.question, sid)))
@@ -304,60 +357,36 @@ class Engine:
                 part.text, (), "The quotes above do not answer this part."))
         return tuple(out)
 
-    def _disagreements(self, corpus: Corpus, citations: list[Citation], text: str) -> list:
+    def _disagreements(self, loaded: Loaded, citations: list[Citation], asked: str) -> list:
+        """The contested points the answer's quotes speak to (the asked figure's only, when the
+        question asks for one)."""
         sent_of = {}
         for c in citations:
-            for s in corpus.store.sentences:
-                if s.doc_id == c.doc_id and s.start <= c.start < s.end:
+            for s in loaded.corpus.store.sentences:
+                if s.doc_id == c.doc_id and s.start < c.end and c.start < s.end:
                     sent_of[c.n] = s.id
                     break
-        points = question_points(text)
-        figs = {n: corpus.sentence_figures[s] for n, s in sent_of.items()}
-        asked = {p.id for p in points if p.kind == "figure"}
-        out = figure_disagreements(citations, figs, asked or None)
-        for p in points:
-            if p.kind == "account":
-                speaking = {n for n, s in sent_of.items() if p.id in corpus.sentence_accounts[s]}
-                if d := account_disagreement(p, citations, speaking):
-                    out.append(d)
-        return out
+        return disagreements_for(loaded.points, sent_of, asked or None)
 
     # -- catalogue -----------------------------------------------------------------------
     def catalogue(self) -> list[ContestedPoint]:
-        """Every contested point with what each source says (computed once per index)."""
-        loaded = self.loaded()
-        if self._catalogue is not None and self._catalogue[0] == loaded.fingerprint:
-            return self._catalogue[1]
-        corpus = loaded.corpus
-        store = corpus.store
-        rows = []
-        for p in load_points():
-            claims: list[Claim] = []
-            if p.kind == "figure":
-                seen: set[tuple[str, str]] = set()
-                for i, figs in enumerate(corpus.sentence_figures):
-                    s = store.sentences[i]
-                    for f in figs:
-                        if f.point == p.id and (s.doc_id, f.normal) not in seen:
-                            seen.add((s.doc_id, f.normal))
-                            claims.append(Claim(s.doc_id, store.articles[s.doc_id].source.name,
-                                                f.text, (), s.text, s.start, s.end))
-                docs = {doc for doc, _ in seen}
-                is_contested = len(docs) >= 2 and contested({n for _, n in seen})
-            else:
-                t = self.trace(p.query, loaded)
-                for doc_id in store.articles:
-                    sid = next((i for i in t.ranked.ids if store.sentences[i].doc_id == doc_id
-                                and p.id in corpus.sentence_accounts[i]), None)
-                    if sid is not None:
-                        s = store.sentences[sid]
-                        claims.append(Claim(doc_id, store.articles[doc_id].source.name, s.text,
-                                            (), s.text, s.start, s.end))
-                is_contested = len(claims) >= 2
-            claims.sort(key=lambda c: (c.doc_id, c.start))
-            rows.append(ContestedPoint(p.id, p.label, p.kind, tuple(claims), is_contested))
-        self._catalogue = (loaded.fingerprint, rows)
-        return rows
+        """Every point the sources give figures or accounts for, discovered from the claims
+        extracted at index time (contested ones have ``contested=True``)."""
+        return list(self.loaded().points)
+
+
+def _clean_history(history: object) -> list:
+    """The usable earlier turns: strings, or dicts with a string "question" (others dropped)."""
+    if not isinstance(history, list | tuple):
+        return []
+    out = []
+    for h in history:
+        if isinstance(h, str) and h.strip():
+            out.append(h[:2000])
+        elif isinstance(h, dict) and isinstance(h.get("question"), str):
+            out.append({k: v for k, v in h.items()
+                        if k in ("question", "resolved_question", "answer")})
+    return out
 
 
 def _span_fields(span: tuple[int, int] | None) -> dict:

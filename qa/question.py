@@ -255,13 +255,15 @@ def _english_constraints(doc, aliases: dict[str, str]) -> tuple[list[Constraint]
     for ent in doc.ents:
         if ent.label_ == "DATE" and (k := date_key(ent.text)):
             add("date", ent.text, k)
+        elif ent.label_ == "DATE" and (y := re.search(r"\b(?:19|20)\d\d\b", ent.text)):
+            add("number", y.group(0), y.group(0))  # a year: "the 1999 census"
         elif ent.label_ in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT"):
             digits = re.sub(r"[^\d]", "", ent.text)
-            if digits and not re.fullmatch(r"(19|20)\d\d", digits):
+            if digits:
                 add("number", ent.text, digits)
     in_date = {i for e in doc.ents if e.label_ in ("DATE", "TIME") for i in range(e.start, e.end)}
     for t in doc:
-        if t.pos_ == "PROPN" and t.is_alpha and t.i > 0 or (t.i == 0 and t.pos_ == "PROPN"
+        if (t.pos_ == "PROPN" and t.is_alpha and t.i > 0) or (t.i == 0 and t.pos_ == "PROPN"
                                                             and t.is_title):
             if t.lower_ in STOPWORDS or t.lower_ in FILLER or t.i in in_date:
                 continue
@@ -271,10 +273,8 @@ def _english_constraints(doc, aliases: dict[str, str]) -> tuple[list[Constraint]
             else:
                 names.append(t.text)
                 add("name", t.text, key)
-        elif t.like_num and t.i > 0 and re.fullmatch(r"\d[\d,]*", t.text):
-            digits = t.text.replace(",", "")
-            if not re.fullmatch(r"(19|20)\d\d", digits):
-                add("number", t.text, digits)
+        elif t.like_num and t.i > 0 and t.i not in in_date and re.fullmatch(r"\d[\d,]*", t.text):
+            add("number", t.text, t.text.replace(",", ""))  # years too: "the 1999 census"
     return out, names
 
 
@@ -330,13 +330,12 @@ def _analyse_russian(text: str, lemma, aliases: dict[str, str]) -> Question:
     words: list[str] = []
     for i, (tok, w) in enumerate(zip(tokens, low, strict=True)):
         if w.isdigit():
-            if not re.fullmatch(r"(19|20)\d\d", w):
-                constraints.append(Constraint("number", tok, w))
+            constraints.append(Constraint("number", tok, w))
             continue
         lem = lemma(w)
         if w in RU_WH or lem in STOPWORDS or w in STOPWORDS or len(w) < 2 or lem in RU_FILLER:
             continue
-        if i > 0 and tok[:1].isupper() or (i == 0 and tok[:1].isupper() and lem not in
+        if (i > 0 and tok[:1].isupper()) or (i == 0 and tok[:1].isupper() and lem not in
                                            STOPWORDS and w not in RU_WH and len(tokens) > 1
                                            and _looks_like_name(tok)):
             key = ru_stem_key(tok) if is_russian(tok) else name_key(tok)

@@ -40,6 +40,7 @@ FEATURES: dict[str, str] = {
     "value_x_needed": "value × value_needed",
     "figure": "1 when it names what a count question counts",
     "figure_x_value": "figure × value",
+    "value_near": "1 when that value stands within a few words of a focus word",
     "log_len": "log of the sentence length in characters",
     "quotation": "1 when the sentence opens with a quotation mark",
     "russian": "1 for a Russian question",
@@ -57,6 +58,10 @@ QUESTION_FEATURES: dict[str, str] = {
     "unknown_name": "the question names something the articles never mention",
     "russian": "1 for a Russian question",
     "dense_top": "best dense cosine among the candidates",
+    "focus_unknown": "idf-weighted share of the focus lemmas that occur nowhere in the articles",
+    "best_joint": "best of the top 10: paragraph focus × constraints met × (value if needed)",
+    "best_joint_sentence": "the same within the sentence alone",
+    "any_value_near": "any of the top 10 holds the asked value next to a focus word",
 }
 _QUOTES = "“\"«‘'"
 
@@ -86,7 +91,7 @@ def feature_matrix(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]
     rows, all_checks = [], []
     for i in ids:
         r = raw[i]
-        c = checks(corpus, q, i, cons)
+        c = checks(corpus, q, i, cons, query.focus)
         text = corpus.store.sentences[i].text
         dense = r.get("use", 0.0) if russian else r.get("dense", 0.0)
         top = best_use if russian else best_dense
@@ -96,7 +101,7 @@ def feature_matrix(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]
             r.get("bm25", 0.0) / best_bm25, 1.0 / r["bm25_rank"] if "bm25_rank" in r else 0.0,
             r.get("chunk", 0.0),
             c.focus, c.focus_para, c.constraints, c.constraints_para, c.source,
-            c.value, needed, c.value * needed, c.figure, c.figure * c.value,
+            c.value, needed, c.value * needed, c.figure, c.figure * c.value, c.value_near,
             math.log(max(len(text), 1)), float(text[:1] in _QUOTES), float(russian),
         ])
         all_checks.append(c)
@@ -157,6 +162,9 @@ class Models:
         try:
             raw = path.read_bytes()
             d = json.loads(raw)
+            if (d["ranker"]["features"] != list(FEATURES)
+                    or d["confidence"]["features"] != list(QUESTION_FEATURES)):
+                return cls.untrained()  # trained on other features: retrain (make train)
             return cls(Linear.from_dict(d["ranker"]), Linear.from_dict(d["confidence"]),
                        Linear.from_dict(d["answerable"]), float(d["refuse_below"]),
                        hashlib.sha256(raw).hexdigest())
@@ -174,22 +182,39 @@ class Models:
         return cls(ranker, q, q, 0.2, "", trained=False)
 
 
+def focus_unknown(corpus: Corpus, query: Query) -> float:
+    """Share (idf-weighted) of an English question's focus lemmas absent from the articles."""
+    focus = query.question.focus if query.language == "en" else ()
+    if not focus:
+        return 0.0
+    total = sum(corpus.idf.get(t, corpus.max_idf) for t in focus)
+    return sum(corpus.max_idf for t in focus if t not in corpus.idf) / total
+
+
 def question_features(ranked_logits: np.ndarray, feats: np.ndarray, chk: list[Checks],
-                      unknown: bool, query: Query) -> np.ndarray:
+                      unknown: bool, query: Query, unseen: float = 0.0) -> np.ndarray:
     """:data:`QUESTION_FEATURES` of a ranked candidate list (best first)."""
     col = {n: i for i, n in enumerate(FEATURES)}
     if len(ranked_logits) == 0:
         return np.asarray([-10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
                            float(query.question.asks_value), float(unknown),
-                           float(query.language == "ru"), 0.0])
+                           float(query.language == "ru"), 0.0, unseen, 0.0, 0.0, 0.0])
     top10 = range(min(10, len(chk)))
     margin = ranked_logits[0] - ranked_logits[1] if len(ranked_logits) > 1 else 5.0
+    needed = feats[0, col["value_needed"]]
+
+    def joint(c: Checks, focus: float, cons: float) -> float:
+        return focus * cons * (c.value if needed else 1.0)
+
     return np.asarray([
         ranked_logits[0], margin, chk[0].constraints_para,
         max(chk[i].constraints_para for i in top10), chk[0].focus_para, chk[0].value,
         float(any(chk[i].value and chk[i].focus_para >= 0.5 for i in top10)),
         feats[0, col["value_needed"]], float(unknown), float(query.language == "ru"),
-        float(feats[:, col["dense"]].max()),
+        float(feats[:, col["dense"]].max()), unseen,
+        max(joint(chk[i], chk[i].focus_para, chk[i].constraints_para) for i in top10),
+        max(joint(chk[i], chk[i].focus, chk[i].constraints) for i in top10),
+        float(any(chk[i].value_near for i in top10)),
     ])
 
 
@@ -202,6 +227,7 @@ def rank(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]], models:
     feats = feats[order] if len(ids) else feats
     logits = logits[order] if len(ids) else logits
     chk_sorted = [chk[j] for j in order]
-    qf = question_features(logits, feats, chk_sorted, unknown, query)
+    qf = question_features(logits, feats, chk_sorted, unknown, query,
+                           focus_unknown(corpus, query))
     return Ranked(tuple(ids[j] for j in order), feats, tuple(chk_sorted),
                   1.0 / (1.0 + np.exp(-logits)), qf)

@@ -55,7 +55,7 @@ def refusal_reason(question: Question, unknown: list[str], chk: tuple[Checks, ..
         return r["unknown"].format(names=_names(unknown))
     top = chk[:LOOK_AT]
     focus = question.focus_phrase or "this"
-    about = [c for c in top if c.focus_para >= ABOUT_FOCUS] if lang == "en" else list(top)
+    about = [c for c in top if c.focus_para >= ABOUT_FOCUS]
     if question.constraints and about and all(c.unmet for c in about) and all(
             c.constraints_para == 0 for c in top):
         return r["unmet"].format(names=_names(list(about[0].unmet)), focus=focus)

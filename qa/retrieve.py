@@ -21,7 +21,6 @@ import numpy as np
 from index.names import name_key, same_name
 from index.store import Store
 from index.text import terms
-from qa.points import Figure, figures, load_points, mentions
 from qa.question import Question, date_key, source_aliases
 from qa.settings import Settings
 
@@ -29,6 +28,8 @@ from qa.settings import Settings
 CAUSAL = frozenset("cause because due trigger spark start begin lead reason root provoke "
                    "result blame basis origin motive behind since fuel stem incite".split())
 _DIGITS = re.compile(r"\d[\d,.]*")
+#: A value this many characters from a focus word is "near" it.
+NEAR_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,6 @@ class Corpus:
     vocabulary_keys: frozenset[str]  #: name keys of every word of the corpus
     keys_by_initial: dict[str, tuple[str, ...]]
     aliases: dict[str, str]  #: outlet name key -> doc id
-    sentence_figures: tuple[tuple[Figure, ...], ...]
-    sentence_accounts: tuple[frozenset[str], ...]
     vocabulary: frozenset[str] = field(default=frozenset())  #: lower-cased words
 
 
@@ -58,7 +57,7 @@ def _keys(text: str) -> frozenset[str]:
 
 
 def prepare(store: Store) -> Corpus:
-    """Derive lemma sets, name keys, idf, dates, numbers and stated figures per sentence."""
+    """Derive lemma sets, name keys, idf, dates and numbers per sentence."""
     sents = store.sentences
     lemmas = tuple(frozenset(a.lemmas) for a in store.annotations)
     by_para: dict[int, set[str]] = defaultdict(set)
@@ -82,13 +81,6 @@ def prepare(store: Store) -> Corpus:
     for k in vocab_keys:
         if k:
             by_initial[k[0]].append(k)
-    sent_figs = []
-    for i, s in enumerate(sents):
-        prev = sents[i - 1] if i else None
-        context = prev.text if prev is not None and prev.doc_id == s.doc_id else ""
-        sent_figs.append(tuple(figures(s.text, context)))
-    accounts = [p for p in load_points() if p.kind == "account"]
-    sent_accounts = tuple(frozenset(p.id for p in accounts if mentions(s.text, p)) for s in sents)
     vocab = frozenset(w.lower() for a in store.articles.values()
                       for w in re.findall(r"[^\W\d_]+", a.text))
     return Corpus(
@@ -105,8 +97,6 @@ def prepare(store: Store) -> Corpus:
         vocabulary_keys=vocab_keys,
         keys_by_initial={k: tuple(v) for k, v in by_initial.items()},
         aliases=source_aliases({d: a.source for d, a in store.articles.items()}),
-        sentence_figures=tuple(sent_figs),
-        sentence_accounts=sent_accounts,
         vocabulary=vocab,
     )
 
@@ -116,7 +106,9 @@ class Query:
     """A question ready for retrieval: its analysis, stemmed terms and vectors."""
 
     question: Question
-    terms: tuple[str, ...]  #: stemmed content terms for BM25
+    terms: tuple[str, ...]  #: stemmed content terms for BM25 (English, translated for Russian)
+    focus: tuple[str, ...]  #: English lemmas compared with the sentences' (translated for ru)
+    figure: str  #: what a count question counts, as an English lemma ("" for none)
     vector: np.ndarray | None  #: MiniLM (None for Russian questions)
     use_vector: np.ndarray | None  #: multilingual USE (None when the index has none)
 
@@ -127,10 +119,7 @@ class Query:
 
 def matching_keys(corpus: Corpus, key: str) -> frozenset[str]:
     """Corpus name keys that spell the same name as ``key`` (exact, or nearly)."""
-    if key in corpus.vocabulary_keys:
-        near = {key}
-    else:
-        near = set()
+    near = {key} if key in corpus.vocabulary_keys else set()
     for k in corpus.keys_by_initial.get(key[:1], ()):
         if abs(len(k) - len(key)) <= 2 and same_name(key, k):
             near.add(k)
@@ -143,8 +132,10 @@ def unknown_names(corpus: Corpus, question: Question) -> list[str]:
             if c.kind == "name" and not matching_keys(corpus, c.key)]
 
 
-def candidates(corpus: Corpus, query: Query, settings: Settings) -> dict[int, dict[str, float]]:
-    """Sentence id -> raw retrieval scores, for the union of every list's top sentences."""
+def candidates(corpus: Corpus, query: Query, settings: Settings,
+               statements: frozenset[int] = frozenset()) -> dict[int, dict[str, float]]:
+    """Sentence id -> raw retrieval scores, for the union of every list's top sentences and
+    ``statements`` (every sentence stating the figure a question asks for)."""
     store, k = corpus.store, settings.candidates_per_list
     out: dict[int, dict[str, float]] = defaultdict(dict)
     if query.vector is not None:
@@ -165,11 +156,8 @@ def candidates(corpus: Corpus, query: Query, settings: Settings) -> dict[int, di
                                                    k=settings.candidate_chunks), 1):
             for i in store.chunks[c].sentence_ids:
                 out[i]["chunk"] = max(out[i].get("chunk", 0.0), 1.0 / rank)
-    fig = query.question.figure
-    if fig and query.language == "en":  # every sentence stating a figure of what is counted
-        for i, lem in enumerate(corpus.lemmas):
-            if fig in lem and store.annotations[i].values("count"):
-                out[i].setdefault("figure_pool", 1.0)
+    for i in statements:
+        out[i].setdefault("statement", 1.0)
     return dict(out)
 
 
@@ -185,6 +173,7 @@ class Checks:
     value: float  #: 1 when it holds a value of the asked type the question does not give
     figure: float  #: 1 when it names what a count question counts
     unmet: tuple[str, ...] = ()  #: constraints its paragraph does not meet (as written)
+    value_near: float = 0.0  #: 1 when such a value stands within a few words of a focus word
 
 
 def _weighted_share(corpus: Corpus, focus: tuple[str, ...], have: frozenset[str]) -> float:
@@ -207,15 +196,18 @@ def constraint_keys(corpus: Corpus, question: Question) -> list[tuple[str, str, 
 
 
 def checks(corpus: Corpus, question: Question, sentence_id: int,
-           cons: list[tuple[str, str, frozenset[str]]] | None = None) -> Checks:
-    """The constraint, focus, value and figure checks of one candidate."""
+           cons: list[tuple[str, str, frozenset[str]]] | None = None,
+           focus_lemmas: tuple[str, ...] | None = None) -> Checks:
+    """The constraint, focus, value and figure checks of one candidate; ``focus_lemmas`` are
+    the English lemmas of the focus (the question's own, or their translations)."""
     ann = corpus.store.annotations[sentence_id]
     sent = corpus.store.sentences[sentence_id]
     para = ann.paragraph
     lem, plem = corpus.lemmas[sentence_id], corpus.paragraph_lemmas.get(para, frozenset())
     english = question.language == "en"
-    focus = _weighted_share(corpus, question.focus, lem) if english else 0.0
-    focus_para = _weighted_share(corpus, question.focus, lem | plem) if english else 0.0
+    fl = question.focus if focus_lemmas is None else focus_lemmas
+    focus = _weighted_share(corpus, fl, lem)
+    focus_para = _weighted_share(corpus, fl, lem | plem)
     cons = constraint_keys(corpus, question) if cons is None else cons
     met_s = met_p = 0
     unmet = []
@@ -235,13 +227,21 @@ def checks(corpus: Corpus, question: Question, sentence_id: int,
             unmet.append(text)
     n = len(cons)
     sources = question.sources
-    value = 0.0
+    value = near = 0.0
     if question.answer_type == "cause":
-        value = float(bool(lem & CAUSAL))
+        value = near = float(bool(lem & CAUSAL))
     elif question.asks_value:
         qlow = question.text.lower()
-        value = float(any(sent.text[s:e].lower() not in qlow
-                          for s, e in ann.values(question.answer_type)))
+        spans = [(s, e) for s, e in ann.values(question.answer_type)
+                 if sent.text[s:e].lower() not in qlow]
+        value = float(bool(spans))
+        if spans:
+            low = sent.text.lower()
+            anchors = [m.start() for w in ((question.figure,) if english else ()) + tuple(fl)
+                       if len(w) > 2
+                       for m in re.finditer(re.escape(w[:max(4, len(w) - 2)]), low)]
+            near = float(any(abs(a - s) <= NEAR_CHARS or abs(a - e) <= NEAR_CHARS
+                             for a in anchors for s, e in spans))
     return Checks(
         focus=focus,
         focus_para=focus_para,
@@ -251,4 +251,5 @@ def checks(corpus: Corpus, question: Question, sentence_id: int,
         value=value,
         figure=float(bool(question.figure) and question.figure in lem),
         unmet=tuple(unmet),
+        value_near=near,
     )

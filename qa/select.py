@@ -31,8 +31,9 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def select(ranked: Ranked, corpus: Corpus, question: Question, settings: Settings,
-           figure_question: bool) -> list[int]:
-    """Sentence ids to quote, best first."""
+           statements: frozenset[int] = frozenset()) -> list[int]:
+    """Sentence ids to quote, best first. ``statements``: the sentences that state the figure
+    a count question asks for (from the claims); each source's best one is quoted."""
     if not ranked.ids:
         return []
     p = ranked.probability
@@ -55,14 +56,12 @@ def select(ranked: Ranked, corpus: Corpus, question: Question, settings: Setting
 
     take(0, settings.max_per_source)
     floor = max(settings.keep_floor, settings.keep_ratio * best)
-    if figure_question:  # every source's statement of the figure asked for
+    if statements:  # every source's statement of the figure asked for
         docs_done = {corpus.store.sentences[ranked.ids[0]].doc_id}
         for j in range(1, len(ranked.ids)):
-            c = ranked.checks[j]
             doc = corpus.store.sentences[ranked.ids[j]].doc_id
-            if doc in docs_done or not (c.value and c.figure) or p[j] < settings.keep_floor:
-                continue
-            if c.source and take(j, settings.max_per_source):
+            if doc not in docs_done and ranked.ids[j] in statements and take(
+                    j, settings.max_per_source):
                 docs_done.add(doc)
         return chosen
     margin = best - (float(p[1]) if len(p) > 1 else 0.0)
@@ -91,8 +90,12 @@ def answer_span(corpus: Corpus, question: Question, sentence_id: int) -> tuple[i
     if not values:
         return None
     low = text.lower()
-    anchors = [m.start() for w in (question.figure, *question.focus) if w and len(w) > 2
-               for m in re.finditer(re.escape(w[:max(4, len(w) - 2)]), low)]
+
+    def found(words) -> list[int]:
+        return [m.start() for w in words if w and len(w) > 2
+                for m in re.finditer(re.escape(w[:max(4, len(w) - 2)]), low)]
+
+    anchors = found([question.figure]) or found(question.focus)
     if anchors:
         s, e = min(values, key=lambda v: min(abs(v[0] - a) for a in anchors))
     else:

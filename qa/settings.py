@@ -27,37 +27,20 @@ class Settings:
     """Everything that tunes retrieval, selection, refusal and input limits."""
 
     index: IndexSettings = field(default_factory=IndexSettings.from_env)
-    top_chunks: int = field(default=8, metadata={"help": "chunks kept after BM25+dense fusion"})
-    rrf_k: int = field(default=60, metadata={"help": "reciprocal rank fusion constant"})
-    extra_sentences: int = field(
-        default=10, metadata={"help": "sentences added straight from sentence-level search"}
-    )
-    w_dense: float = field(default=0.55, metadata={"help": "weight of sentence cosine"})
-    w_lexical: float = field(default=0.30, metadata={"help": "weight of idf-weighted term overlap"})
-    w_chunk: float = field(default=0.15, metadata={"help": "weight of the chunk's fused rank"})
-    figure_bonus: float = field(
-        default=0.12, metadata={"help": "added when a sentence states the figure asked for"}
-    )
     max_citations: int = field(default=8, metadata={"help": "most quotes in one answer"})
-    max_coverage: int = field(
-        default=16, metadata={"help": "most quotes added to cover every source's figure "
-                                      "(bounds answers over large corpora)"},
-    )
     max_per_source: int = field(default=3, metadata={"help": "most quotes from one article"})
-    relative_cutoff: float = field(
-        default=0.80, metadata={"help": "keep quotes scoring at least this share of the best"}
-    )
-    refuse_below: float = field(
-        default_factory=lambda: _calibrated("refuse_below", 0.45),
-        metadata={"help": "refuse when the best English evidence scores below this (calibrated)"},
-    )
-    refuse_below_ru: float = field(
-        default_factory=lambda: _calibrated("refuse_below_ru", 0.30),
-        metadata={"help": "the same for questions in Russian (multilingual encoder scale)"},
-    )
     max_question_chars: int = field(
         default=1000, metadata={"help": "longer questions are rejected with a message"}
     )
+    max_history: int = field(
+        default=8, metadata={"help": "earlier turns of a conversation looked at"})
+    feedback_db: Path = field(
+        default=Path(os.environ.get("MASANCHI_FEEDBACK_DB", "")) if os.environ.get(
+            "MASANCHI_FEEDBACK_DB") else IndexSettings().index_dir.parent / "feedback.sqlite3",
+        metadata={"help": "reader marks (SQLite, outside the index folder); "
+                          "MASANCHI_FEEDBACK_DB overrides"})
+    translations_per_word: int = field(
+        default=3, metadata={"help": "English candidates kept per Russian focus word"})
     # -- candidates -------------------------------------------------------------------------
     candidates_per_list: int = field(
         default=40, metadata={"help": "sentences taken from each list (MiniLM, USE, BM25)"})
@@ -66,12 +49,15 @@ class Settings:
     # -- ranking, confidence, refusal ------------------------------------------------------
     model_file: Path = field(default=MODEL_FILE, metadata={"help": "trained models (JSON)"})
     keep_ratio: float = field(
-        default=0.5, metadata={"help": "keep a quote whose ranker probability is at least this "
+        default_factory=lambda: _calibrated("keep_ratio", 0.5),
+        metadata={"help": "keep a quote whose ranker probability is at least this "
                                       "share of the best one's"})
     keep_floor: float = field(
-        default=0.25, metadata={"help": "never keep a quote below this ranker probability"})
+        default_factory=lambda: _calibrated("keep_floor", 0.25),
+        metadata={"help": "never keep a quote below this ranker probability"})
     single_answer: float = field(
-        default=0.65, metadata={"help": "a first quote this probable, with a clear lead, is "
+        default_factory=lambda: _calibrated("single_answer", 0.65),
+        metadata={"help": "a first quote this probable, with a clear lead, is "
                                        "quoted alone (value questions)"})
     confident_at: float = field(
         default=0.8, metadata={"help": "confidence at which the answer is stated as the answer "
@@ -92,13 +78,11 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, then MASANCHI_REFUSE_BELOW / MASANCHI_MAX_CITATIONS / MASANCHI_BANK_SPLITS
+        """Defaults, then MASANCHI_MAX_CITATIONS / MASANCHI_BANK_SPLITS
         (comma-separated, "" for no bank), then overrides."""
         env: dict[str, object] = {}
         if (v := os.environ.get("MASANCHI_BANK_SPLITS")) is not None:
             env["bank_splits"] = tuple(x.strip() for x in v.split(",") if x.strip())
-        if v := os.environ.get("MASANCHI_REFUSE_BELOW"):
-            env["refuse_below"] = float(v)
         if v := os.environ.get("MASANCHI_MAX_CITATIONS"):
             env["max_citations"] = int(v)
         return replace(cls(), **{**env, **overrides})

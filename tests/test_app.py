@@ -87,33 +87,43 @@ def test_host_and_port_from_args_and_env(monkeypatch: pytest.MonkeyPatch) -> Non
     assert (args.host, args.port) == ("localhost", 9000)
 
 
-def test_parse_ref_only_accepts_known_articles() -> None:
-    import app
+def test_app_is_thin_wiring() -> None:
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= 200
+    for sign in ("<style", "{ color", "function (", "threading", "Lock("):
+        assert sign not in source, sign
 
-    doc = next(iter(app.articles()))
-    assert app.parse_ref(f"{doc}:5:20") == (doc, [(5, 20)])
-    assert app.parse_ref("nope:1:2") is None
-    assert app.parse_ref(f"{doc}:a:b") is None
-    assert app.parse_ref(None) is None
+
+def test_open_ref_only_accepts_known_articles() -> None:
+    from qa.present import handlers, session
+
+    doc = next(iter(session.articles()))
+    _panel, picked, html = handlers.open_ref(f"{doc}:5:20")
+    assert picked == doc and '<mark class="ms-hl">' in html
+    skip = handlers.gr.skip()
+    assert handlers.open_ref("nope:1:2") == (skip, skip, skip)
+    assert handlers.open_ref(f"{doc}:a:b") == (skip, skip, skip)
+    assert handlers.open_ref(None) == (skip, skip, skip)
 
 
 def test_respond_escapes_the_question_and_shows_a_pending_note(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import app
-    from qa.types import CANNOT_ANSWER, Answer
+    from qa.present import handlers, session
+    from qa.types import Answer
 
-    def fake(question: str) -> Answer:
-        return Answer(question, True, CANNOT_ANSWER, status="refused")
+    def fake(question: str, history: list | None = None) -> Answer:
+        return Answer(question, True, "", status="refused", message="Never mentioned.")
 
-    monkeypatch.setattr(app, "get_answer", fake)
-    steps = list(app.respond("<script>x</script> [a](http://e.x)", []))
+    monkeypatch.setattr(session, "answer", fake)
+    steps = list(handlers.respond("<script>x</script> [a](http://e.x)", [], []))
     first, last = steps[0][0], steps[-1][0]
     assert first[0]["role"] == "user" and "<script>" not in first[0]["content"]
     assert "](" not in first[0]["content"]
     assert first[1]["metadata"]["status"] == "pending"
     assert len(last) == 2 and "ms-refusal" in last[1]["content"]
-    assert list(app.respond("   ", [])) == [([], "", app.gr.skip(), app.gr.skip())]
+    assert steps[-1][2] == ["<script>x</script> [a](http://e.x)"]  # remembered for follow-ups
+    assert list(handlers.respond("   ", [], [])) == [([], "", [], handlers.gr.skip())]
 
 
 # --------------------------------------------------------------------------- served app

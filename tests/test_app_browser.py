@@ -1,21 +1,28 @@
-"""The app in headless chromium: ask, see cited answers, open a source, compare, export.
+"""The app in headless Debian chromium at 1280 and 375 px, light and dark.
 
-Needs the Debian `chromium` package at /usr/bin/chromium (skipped, with the reason, otherwise).
-Screenshots go to $MASANCHI_SCREENSHOTS (default /tmp) as masanchi-*.png.
+Checks what a visitor and a teacher see: a lead sentence with the figure and its source, a
+citation opening the source panel on the exact highlighted span with the chat still in view,
+no horizontal scrolling on a phone, axe-core with no serious or critical violations on the
+chat, the viewer and the compare view, and the handout download (outlets, verbatim quotes).
+
+Needs /usr/bin/chromium (apt-get install chromium) and axe-core in .cache/node (make setup);
+each test is skipped, saying why, when one is missing. Screenshots go to $MASANCHI_SCREENSHOTS
+(default docs/screenshots) as {view}-{width}-{scheme}.png.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -24,19 +31,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = Path(os.environ.get("MASANCHI_SCREENSHOTS", "/tmp"))
-READY_MS = 180_000  # warm-up on a cold index takes ~20 s; leave room for slow CI
-ANSWER_MS = 120_000
-OUTLETS = ["CABAR.asia", "Fergana", "WSWS", "The Diplomat", "Vlast.kz"]
+AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+SHOTS = Path(os.environ.get("MASANCHI_SCREENSHOTS", ROOT / "docs" / "screenshots"))
+READY_MS, ANSWER_MS = 240_000, 120_000
+VIEWPORTS = [(1280, "light"), (1280, "dark"), (375, "light"), (375, "dark")]
+SHORT = ["CABAR.asia", "Fergana", "WSWS", "The Diplomat", "Vlast.kz"]
+OUTLETS = [m["outlet"] for m in tomllib.loads((SEEDS / "sources.toml").read_text()).values()]
+BLOCKING = ("serious", "critical")
 
 
 def _free_port() -> int:
@@ -47,17 +50,16 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url() -> Iterator[str]:
-    """`python app.py` on a free port (through --port), stopped after the module."""
+    """`python app.py` on a free port, stopped after the module."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (install the Debian package: apt-get install chromium)")
     port = _free_port()
-    log = SHOTS / f"masanchi-app-{port}.log"
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"masanchi-app-{port}.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env={**os.environ, "HF_HUB_OFFLINE": "1"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + READY_MS / 1000
@@ -81,160 +83,144 @@ def app_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(app_url: str):  # -> playwright.sync_api.Page
-    """One headless chromium page on the app, shared by the tests below (they run in order)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (install the Debian package: apt-get install chromium)")
+def browser(app_url: str):  # -> playwright.sync_api.Browser
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        pg = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-        pg.set_default_timeout(30_000)
-        pg.goto(app_url)
-        yield pg
-        browser.close()
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
 
 
-def _shot(page, name: str, full: bool = False) -> None:
-    page.screenshot(path=str(SHOTS / f"masanchi-{name}.png"), full_page=full)
+@pytest.fixture(params=VIEWPORTS, ids=[f"{w}-{s}" for w, s in VIEWPORTS])
+def page(request, browser, app_url: str):  # -> playwright.sync_api.Page
+    from playwright.sync_api import expect
+
+    width, scheme = request.param
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                  accept_downloads=True)  # fmt: skip
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.goto(app_url)
+    expect(pg.locator("#ms-status")).to_contain_text("Ready", timeout=READY_MS)
+    pg.ms = (width, scheme)  # type: ignore[attr-defined]
+    yield pg
+    context.close()
 
 
-def _span_of(href: str) -> tuple[str, int, int]:
-    q = parse_qs(urlparse(href).query)
-    return q["doc"][0], int(q["start"][0]), int(q["end"][0])
+def _shot(page, view: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    width, scheme = page.ms
+    page.screenshot(path=str(SHOTS / f"{view}-{width}-{scheme}.png"))
 
 
-def _file_text(doc_id: str) -> str:
+def _axe(page, selector: str) -> list[str]:
+    """Serious or critical axe-core violations inside ``selector``."""
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing (run `make setup`: npm install axe-core into .cache/node)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async (sel) => (await axe.run(sel, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))",
+        selector,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][:3]}" for v in found if v["impact"] in BLOCKING
+    ]
+
+
+def _no_sideways_scroll(page) -> None:
+    extra = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert extra <= 0, f"{extra}px of horizontal scrolling at {page.ms[0]} px"
+
+
+def _file(doc_id: str) -> str:
     return (SEEDS / f"{doc_id}.txt").read_text(encoding="utf-8")
 
 
-def _tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-
-
-def test_status_turns_ready(page) -> None:
+def _ask(page, question: str):
     from playwright.sync_api import expect
 
-    status = page.locator("#ms-status")
-    expect(status).to_be_visible()
-    _shot(page, "0-start")
-    expect(status).to_contain_text("Ready", timeout=READY_MS)
-
-
-def test_ask_shows_cited_answer_with_disagreement(page) -> None:
-    from playwright.sync_api import expect
-
-    page.locator("#ms-question textarea").fill("How many people were killed?")
+    page.locator("#ms-question textarea").fill(question)
     page.locator("#ms-ask").click()
     answer = page.locator("#ms-chat .ms-answer").last
     expect(answer).to_be_visible(timeout=ANSWER_MS)
-    expect(answer).to_contain_text("Sources disagree")
-    quotes = answer.locator("li.ms-quote")
-    assert quotes.count() >= 2
-    assert answer.locator("table.ms-table th").count() >= 2
-    for i in range(quotes.count()):
-        item = quotes.nth(i)
-        doc, start, end = _span_of(item.locator("a.ms-open").get_attribute("href"))
-        quote = _file_text(doc)[start:end]
-        assert " ".join(item.locator("q").inner_text().split()) == " ".join(quote.split())
-        assert re.match(rf"\[{i + 1}\]", item.inner_text())
-    _shot(page, "1-answer", full=True)
+    return answer
 
 
-def test_citation_picker_opens_the_source(page) -> None:
+def test_answer_leads_with_the_figure_and_its_source(page) -> None:
+    answer = _ask(page, "How many people were killed?")
+    lead = " ".join(answer.locator(".ms-lead").inner_text().split())
+    assert re.search(r"\d", lead), lead
+    assert any(name in lead for name in SHORT), lead
+    assert answer.locator("a.ms-cite").count() >= 1
+    assert "score" not in answer.inner_text().lower()
+    _no_sideways_scroll(page)
+    assert _axe(page, "#ms-main") == []
+    _shot(page, "chat")
+
+
+def test_citation_opens_the_panel_on_the_exact_span_beside_the_chat(page) -> None:
     from playwright.sync_api import expect
 
-    page.locator("#ms-cite-pick input").click()
-    page.get_by_role("option", name=re.compile(r"^\[2\] ")).click()
-    expect(page.get_by_role("tab", name="Read a source")).to_have_attribute("aria-selected", "true")
-    expect(page.locator("#ms-viewer mark").first).to_be_in_viewport()
-    _tab(page, "Ask")
-
-
-def test_off_topic_example_is_refused(page) -> None:
-    from playwright.sync_api import expect
-
-    page.get_by_role("button", name="Who won the 2020 Champions League?").click()
-    refusal = page.locator("#ms-chat .ms-refusal").last
-    expect(refusal).to_be_visible(timeout=ANSWER_MS)
-    expect(refusal).to_contain_text("do not say")
-    assert refusal.locator("a.ms-cite").count() == 0
-    _shot(page, "2-refusal")
-
-
-def test_markup_in_a_question_is_shown_as_text(page) -> None:
-    from playwright.sync_api import expect
-
-    hostile = '<img src=x onerror="window.__pwned=1"> [link](http://evil.example) killed?'
-    page.locator("#ms-question textarea").fill(hostile)
-    page.locator("#ms-question textarea").press("Enter")
-    bubble = page.locator("#ms-chat .ms-question").last
-    expect(bubble).to_have_text(hostile, timeout=ANSWER_MS)
-    assert bubble.locator("img, a").count() == 0
-    expect(page.locator("#ms-chat .ms-answer").nth(2)).to_be_visible(timeout=ANSWER_MS)
-    assert page.evaluate("window.__pwned") is None
-
-
-def test_citation_opens_the_source_scrolled_to_the_highlight(page) -> None:
-    from playwright.sync_api import expect
-
-    _tab(page, "Ask")
-    link = page.locator("#ms-chat .ms-answer a.ms-cite").first
-    doc, start, end = _span_of(link.get_attribute("href"))
+    answer = _ask(page, "How many people were injured?")
+    link = answer.locator("a.ms-cite").first
+    href = link.get_attribute("href")
+    q = dict(re.findall(r"(doc|start|end)=([^&#]+)", html.unescape(href)))
     link.click()
-    mark = page.locator("#ms-viewer mark").first
-    expect(mark).to_be_visible()
-    expect(page.get_by_role("tab", name="Read a source")).to_have_attribute("aria-selected", "true")
-    assert mark.inner_text() == _file_text(doc)[start:end].replace("\r\n", "\n")
-    expect(mark).to_be_in_viewport()
-    expect(page.locator("#ms-viewer .ms-meta")).to_contain_text("Outlet")
-    _shot(page, "3-source")
+    mark = page.locator("#ms-viewer mark.ms-hl").first
+    expect(mark).to_be_in_viewport(timeout=20_000)
+    expect(page.locator("#ms-chat")).to_be_in_viewport()  # the chat is still there
+    start, end = int(q["start"]), int(q["end"])
+    shown = page.evaluate(
+        "([s, e]) => document.querySelector('#ms-article').textContent.slice(s, e)", [start, end]
+    )
+    assert shown == _file(q["doc"])[start:end]  # offsets exact in the rendered article
+    marked = "".join(page.locator("#ms-viewer mark.ms-hl").all_text_contents())
+    assert " ".join(marked.split()) == " ".join(shown.split())
+    _no_sideways_scroll(page)
+    assert _axe(page, "#ms-panel") == []
+    _shot(page, "viewer")
 
 
-def test_picking_an_article_shows_it_unhighlighted(page) -> None:
+def test_compare_view_present_mode_and_handout(page, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    page.locator("#ms-article-pick input").click()
-    page.get_by_role("option", name=re.compile(r"^WSWS")).click()
-    expect(page.locator("#ms-viewer .ms-meta")).to_contain_text("David Levine")
-    assert page.locator("#ms-viewer mark").count() == 0
+    page.get_by_role("tab", name="Compare").click()
+    view = page.locator("#ms-compare .ms-compare")
+    expect(view).to_be_visible(timeout=READY_MS)
+    for name in SHORT:
+        expect(view).to_contain_text(name)
+    _no_sideways_scroll(page)
+    assert _axe(page, "#ms-main") == []
+    _shot(page, "compare")
+    page.locator("#ms-present").click()
+    expect(page.locator(".ms-presenting .ms-card.ms-current")).to_have_count(1)
+    first = page.locator(".ms-card.ms-current").inner_text()
+    page.keyboard.press("ArrowRight")
+    assert page.locator(".ms-card.ms-current").inner_text() != first
+    _shot(page, "present")
+    page.keyboard.press("Escape")
+    expect(page.locator(".ms-presenting")).to_have_count(0)
+    if page.ms != (1280, "light"):
+        return
+    with page.expect_download() as info:
+        page.locator("#ms-handout").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert info.value.suggested_filename.endswith(".html")
+    for outlet in OUTLETS:
+        assert html.escape(outlet) in text, outlet
+    quotes = [html.unescape(q) for q in re.findall(r'<blockquote lang="en">(.*?)</blockquote>',
+                                                   text, re.DOTALL)]  # fmt: skip
+    seeds = [_file(p.stem) for p in SEEDS.glob("*.txt")]
+    assert quotes and all(any(q in s for s in seeds) for q in quotes)
 
 
-def test_compare_tab_lists_every_outlet_and_links_to_sources(page) -> None:
+def test_about_explains_the_tool(page) -> None:
     from playwright.sync_api import expect
 
-    _tab(page, "Compare the sources")
-    table = page.locator("#ms-compare table.ms-compare")
-    expect(table).to_be_visible(timeout=READY_MS)
-    heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
-    assert heads == ["Point", *OUTLETS]
-    assert table.locator("tbody tr").count() >= 5
-    _shot(page, "4-compare", full=True)
-    cell = table.locator("a.ms-cell-quote").first
-    doc, start, end = _span_of(cell.get_attribute("href"))
-    cell.click()
-    expect(page.locator("#ms-viewer mark").first).to_have_text(_file_text(doc)[start:end])
-
-
-def test_exports_download_csv_and_markdown(page) -> None:
-    _tab(page, "Compare the sources")
-    for button, suffix in (("#ms-dl-csv", ".csv"), ("#ms-dl-md", ".md")):
-        with page.expect_download() as info:
-            page.locator(button).click()
-        path = info.value.path()
-        assert info.value.suggested_filename.endswith(suffix)
-        text = Path(path).read_text(encoding="utf-8")
-        for outlet in OUTLETS:
-            assert outlet in text
-
-
-def test_about_tab_explains_the_tool(page) -> None:
-    from playwright.sync_api import expect
-
-    _tab(page, "About")
-    about = page.get_by_text("No language model writes text.")
-    expect(about).to_be_visible()
-    _shot(page, "5-about", full=True)
+    page.get_by_role("tab", name="About").click()
+    expect(page.get_by_text("No AI writes the answers.")).to_be_visible()
+    _no_sideways_scroll(page)
+    _shot(page, "about")

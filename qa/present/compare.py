@@ -93,7 +93,7 @@ def card_html(
         items.append(f'<li><span class="ms-outlet">{escape_html(name)}</span>{when}{body}</li>')
     return (
         f'<li class="ms-card" id="ms-card-{escape_html(point.point)}">'
-        f'<h3 class="ms-card-title">{label} {_flag(point, language)}</h3>'
+        f'<h2 class="ms-card-title">{label} {_flag(point, language)}</h2>'
         f'<ul class="ms-card-claims">{"".join(items)}</ul></li>'
     )
 

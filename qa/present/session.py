@@ -1,21 +1,31 @@
 """What the app reads from ``qa``: warm-up status, the articles, the catalogue. No Gradio here.
 
 Warm-up runs once in a background thread so the page (and the article viewer) is usable while
-the index loads. Articles come from the engine's store once it is ready (it reloads after a
+the index loads; it ends by checking which first-visit suggestions the engine answers
+confidently (within :data:`SUGGEST_BUDGET_S`). Articles come from the engine's store once it is ready (it reloads after a
 seed edit), and straight from ``seeds/`` before that: never from a private cache.
 """
 
 from __future__ import annotations
 
+import collections
+import hashlib
+import json
 import threading
 import time
+from pathlib import Path
 
 import qa
+import qa.suggest
 from index.types import Article, Source
 from qa.present.messages import t
 
 #: how long a question waits for the index before giving up (seconds)
 READY_TIMEOUT_S = 600.0
+#: seconds of warm-up spent checking first-visit suggestions (each is one answer, ~0.7 s)
+SUGGEST_BUDGET_S = 8.0
+#: entity kinds a suggestion can be about (spaCy labels; NORP, dates and numbers are not)
+ENTITY_KINDS = frozenset({"PERSON", "GPE", "LOC", "FAC", "ORG"})
 
 
 class Warmup:
@@ -27,6 +37,7 @@ class Warmup:
         self._thread: threading.Thread | None = None
         self.started_at = 0.0
         self.error = ""
+        self.checking = False  #: the index is loaded; first-visit suggestions being checked
 
     def start(self) -> None:
         """Start warming up (idempotent)."""
@@ -40,9 +51,12 @@ class Warmup:
         try:
             qa.warm_up()
             qa.catalogue()
+            self.checking = True
+            _check_first_suggestions()
         except Exception as exc:  # shown in the status line; the viewer still works
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
+            self.checking = False
             self._done.set()
 
     @property
@@ -92,7 +106,8 @@ def sources() -> dict[str, Source]:
 
 def answer(question: str, history: list | None = None) -> qa.Answer:
     """Wait for the index, then answer (answers run concurrently: no lock here)."""
-    WARMUP.wait()
+    if not WARMUP.checking:  # the index is loaded while the suggestions are being checked
+        WARMUP.wait()
     if history:
         return qa.engine().answer(question, history=history)
     return qa.answer(question)
@@ -100,4 +115,95 @@ def answer(question: str, history: list | None = None) -> qa.Answer:
 
 def catalogue() -> list:
     """The contested points, or [] until the index is ready."""
-    return list(qa.catalogue()) if WARMUP.ready else []
+    return list(qa.catalogue()) if WARMUP.ready or WARMUP.checking else []
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+def feedback_db() -> Path:
+    """Where reader marks are stored (Settings.feedback_db; MASANCHI_FEEDBACK_DB overrides)."""
+    return Path(qa.engine().settings.feedback_db)
+
+
+def manifest_hash() -> str:
+    """sha256 of the index manifest that answers now ("" before the index is loaded)."""
+    if not (WARMUP.ready or WARMUP.checking):
+        return ""
+    manifest = qa.engine().corpus().store.manifest
+    return hashlib.sha256(json.dumps(manifest, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- suggestions
+
+_inputs: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+_first: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+
+
+def suggestion_inputs() -> tuple[list[str], list[tuple[str, str]]]:
+    """(contested point labels, most sources first; (entity, kind) pairs, most sentences first),
+    from the catalogue and the index's sentence annotations; ([], []) before the index."""
+    key = manifest_hash()
+    if not key:
+        return [], []
+    if key not in _inputs:
+        points = sorted((p for p in qa.engine().catalogue() if p.contested),
+                        key=lambda p: -len({c.doc_id for c in p.claims}))
+        _inputs[key] = ([p.label for p in points], _entities(qa.engine().corpus().store))
+    return _inputs[key]
+
+
+def _entities(store: object) -> list[tuple[str, str]]:
+    """Names with one clear kind (≥ 70 % of their mentions), in ≥ 2 sentences, most sentences
+    first; a name with a plural form among the names (Kazakh/Kazakhs, Dungan/Dungans) is a
+    people, not a place or a person, and is left out."""
+    votes: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    seen: dict[str, set[int]] = collections.defaultdict(set)
+    for sent, ann in zip(store.sentences, store.annotations, strict=False):
+        for label, start, end in ann.entities:
+            name = sent.text[start:end].strip()
+            votes[name][label] += 1
+            seen[name].add(sent.id)
+    out = []
+    for name in sorted(votes, key=lambda n: (-len(seen[n]), n)):
+        label, n = votes[name].most_common(1)[0]
+        plural = f"{name}s" in votes or (name.endswith("s") and name[:-1] in votes)
+        if (label in ENTITY_KINDS and n >= 0.7 * sum(votes[name].values())
+                and len(seen[name]) >= 2 and not plural and name[:1].isupper()):
+            out.append((name, label))
+    return out
+
+
+def _check_first_suggestions() -> None:
+    """Keep the points and entities whose first-visit question is answered confidently
+    (checked in English, best first, until four pass or the time budget is spent)."""
+    key = manifest_hash()
+    points, entities = suggestion_inputs()
+    candidates = [([p], []) for p in points[:4]] + [([], [e]) for e in entities[:8]]
+    kept_p, kept_e, deadline = [], [], time.monotonic() + SUGGEST_BUDGET_S
+    for ps, es in candidates:
+        if len(kept_p) + len(kept_e) >= qa.suggest.MAX_SUGGESTIONS or time.monotonic() > deadline:
+            break
+        try:
+            ans = qa.engine().answer(qa.suggest.suggest(None, "en", ps, es)[0])
+        except Exception:  # a failed check only drops that suggestion
+            continue
+        if not ans.refused and ans.confident:
+            kept_p, kept_e = kept_p + ps, kept_e + es
+    _first[key] = (kept_p, kept_e)
+
+
+def suggestions(answer: dict | None, language: str | None) -> list[str]:
+    """2–4 next questions (qa.suggest) in ``language``: on a first visit (answer None) from
+    the points and entities checked at warm-up (all of them when too few passed)."""
+    points, entities = suggestion_inputs()
+    if not points and not entities:
+        return []
+    if answer is None:
+        kept_p, kept_e = _first.get(manifest_hash(), ([], []))
+        if len(kept_p) + len(kept_e) >= qa.suggest.MIN_SUGGESTIONS:
+            return qa.suggest.suggest(None, language, kept_p, kept_e)
+        rest_p = kept_p + [p for p in points if p not in kept_p]
+        rest_e = kept_e + [e for e in entities if e not in kept_e]
+        return qa.suggest.suggest(None, language, rest_p, rest_e)
+    return qa.suggest.suggest(answer, language, points, entities)

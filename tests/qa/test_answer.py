@@ -56,18 +56,40 @@ def test_answer_branch_quotes_the_fact(real_engine):
     assert any("Honda Odyssey" in c.quote for c in a.citations)
 
 
+def _killed(answer):
+    """The disagreement about the number killed (point ids are discovered, so by label)."""
+    return [d for d in answer.disagreements if "kill" in d.label.lower()]
+
+
 def test_disagreement_branch_names_every_source_and_value(real_engine):
     a = real_engine.answer("How many people were killed?")
-    [d] = [d for d in a.disagreements if d.point == "deaths"]
+    [d] = _killed(a)
     values = {c.value for c in d.claims}
-    assert {"8", "11"} <= values and "10" in values
-    assert len({c.doc_id for c in d.claims}) == 5
+    assert {"8", "11", "10"} <= values
+    assert len({c.doc_id for c in d.claims}) >= 4
     numbers = {c.n for c in a.citations}
     for claim in d.claims:
         assert set(claim.citations) <= numbers
         for n in claim.citations:
             assert claim.value in a.citations[n - 1].quote
-    assert "Sources disagree" in a.text
+    assert "disagree" in a.text.lower()
+
+
+def test_first_quote_confidence_and_answer_span(real_engine):
+    a = real_engine.answer("How far is Masanchi from the administrative centre of Korday district?")
+    assert not a.refused and a.citations[0].n == 1
+    assert 0.0 <= a.confidence <= 1.0 and a.basis in ("verified", "ranked")
+    assert "60 kilometres" in a.citations[0].answer
+
+
+def test_a_follow_up_is_resolved_and_a_new_topic_is_not(real_engine):
+    a = real_engine.answer("And injured?", history=["How many people were killed?"])
+    assert "injur" in a.resolved_question.lower() and a.question == "And injured?"
+    assert any("injur" in c.quote or "wounded" in c.quote for c in a.citations)
+    b = real_engine.answer("Who is Husei Daurov?", history=["How many people were killed?"])
+    assert b.resolved_question == "" and b.to_dict()["resolved_question"] == b.question
+    assert real_engine.answer("Who is Husei Daurov?").to_dict() == {
+        **b.to_dict(), "timings_ms": real_engine.answer("Who is Husei Daurov?").timings_ms}
 
 
 @pytest.mark.parametrize("q", ["Who won the 2020 Champions League?",
@@ -81,7 +103,7 @@ def test_refusal_branch(real_engine, q):
 def test_russian_question_gets_english_evidence(real_engine):
     a = real_engine.answer("Сколько человек погибло в столкновениях?")
     assert not a.refused and a.language == "ru"
-    assert any(d.point == "deaths" for d in a.disagreements)
+    assert _killed(a)
     english = [c for c in a.citations if not is_russian(c.quote)]
     assert len(english) >= 3
 
@@ -117,20 +139,28 @@ def test_cli_json_and_jsonl(real_engine):
     a = json.loads(r.stdout)
     assert_verbatim(a)
     assert a["citations"] and not a["refused"]
-    r = _cli("--jsonl", stdin="How many were injured?\n\nWho is Daurov?\n")
+    convo = json.dumps({"question": "And injured?", "history": ["How many people died?"]})
+    r = _cli("--jsonl", stdin=f"How many were injured?\n\nWho is Daurov?\n{convo}\n")
     lines = [json.loads(x) for x in r.stdout.splitlines()]
-    assert [x["question"] for x in lines] == ["How many were injured?", "Who is Daurov?"]
+    assert [x["question"] for x in lines] == ["How many were injured?", "Who is Daurov?",
+                                              "And injured?"]
+    assert lines[0]["resolved_question"] == "How many were injured?"
+    assert "injur" in lines[2]["resolved_question"].lower()
     r = _cli("Who is Daurov?")
     assert "Citations" in r.stdout and "seeds/" in r.stdout
 
 
 def test_possessives_and_compounds_of_known_names_are_not_unknown(real_engine):
+    from qa.question import analyse
     from qa.retrieve import unknown_names
 
     corpus = real_engine.corpus()
-    assert unknown_names(corpus, "Why did Masanchi's markets close?") == []
-    assert unknown_names(corpus, "Were the Dungan-run markets closed?") == []
-    assert unknown_names(corpus, "What did Nazarbayev say?") == ["Nazarbayev"]
+    def names(text):
+        return unknown_names(corpus, analyse(text, real_engine.nlp, aliases=corpus.aliases))
+
+    assert names("Why did Masanchi's markets close?") == []
+    assert names("Were the Dungan-run markets closed?") == []
+    assert names("What did Nazarbayev say?") == ["Nazarbayev"]
 
 
 def test_figure_coverage_is_bounded(real_engine):
@@ -138,7 +168,8 @@ def test_figure_coverage_is_bounded(real_engine):
 
     from qa.engine import Engine
 
-    small = Engine(replace(real_engine.settings, max_coverage=2, max_citations=2),
+    small = Engine(replace(real_engine.settings, max_per_source=1, max_citations=2,
+                           bank_splits=()),
                    embedder=real_engine.embedder, use_embedder=real_engine.use_embedder)
-    a = small.answer("How many people were killed?")
+    a = small.answer("What did the police do?")
     assert 1 <= len(a.citations) <= 2

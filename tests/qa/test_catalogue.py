@@ -1,4 +1,4 @@
-"""The catalogue of contested points, over the real corpus (slow: real models)."""
+"""The catalogue of contested points, discovered from the claims (slow: real models)."""
 
 import pytest
 
@@ -8,31 +8,31 @@ from tests.conftest import seed_text
 pytestmark = pytest.mark.slow
 
 
-def test_every_claim_is_a_verbatim_non_furniture_quote(real_engine):
+def _point(engine, word):
+    return [p for p in engine.catalogue() if p.kind == "figure" and any(
+        word in c for c in (*p.counts, p.label.lower()))]
+
+
+def test_every_claim_is_verbatim_and_furniture_only_when_labelled(real_engine):
     for row in real_engine.catalogue():
         for c in row.claims:
             text = seed_text(c.doc_id)
             assert text[c.start : c.end] == c.quote
-            assert not any(c.start < e and s < c.end for s, e in furniture_spans(text))
-            if row.kind == "figure":
-                assert c.value in c.quote
+            in_furniture = any(c.start < e and s < c.end for s, e in furniture_spans(text))
+            assert not in_furniture or c.note, "a caption is shown only labelled as such"
 
 
-def test_deaths_row_keeps_every_figure_apart(real_engine):
-    rows = {r.point: r for r in real_engine.catalogue()}
-    deaths = rows["deaths"]
-    assert deaths.contested
+def test_deaths_keep_every_source_apart(real_engine):
+    [deaths] = [p for p in _point(real_engine, "kill") if p.contested]
     by_outlet: dict[str, set[str]] = {}
     for c in deaths.claims:
-        by_outlet.setdefault(c.outlet, set()).add(c.value)
-    assert by_outlet["Fergana"] == {"8"}
-    assert "11" in by_outlet["WSWS"]
+        if not c.note:
+            by_outlet.setdefault(c.outlet, set()).add(c.value)
+    assert by_outlet["Fergana"] == {"8"} and by_outlet["WSWS"] == {"11"}
     assert len(by_outlet) == 5
 
 
-def test_distance_and_accounts(real_engine):
-    rows = {r.point: r for r in real_engine.catalogue()}
-    assert {c.value for c in rows["distance"].claims} == {"3km", "about 12 kilometers"}
-    for point in ("trigger", "ethnic"):
-        assert rows[point].kind == "account"
-        assert len({c.doc_id for c in rows[point].claims}) >= 3
+def test_no_account_is_called_a_disagreement_without_opposing_positions(real_engine):
+    for p in real_engine.catalogue():
+        if p.kind == "account":
+            assert not p.contested

@@ -1,0 +1,868 @@
+"""Follow-up resolution: a question asked in a conversation becomes the standalone question the
+engine answers, deterministically (rules over the analysed question, no text generator).
+
+What the published conversational-search work taught, and what is adopted here:
+
+- **TREC CAsT** (Dalton et al., 2019–2022): most follow-ups need only the *previous* turn (and the
+  first turn of the topic), and a manually rewritten standalone question is the target. Adopted:
+  the resolved previous turn is the context (earlier turns are resolved in order first, so a chain
+  "how many died? → and injured? → what does Fergana say?" carries through), and the output is a
+  rewritten question the reader sees ("Answering: …") rather than a hidden bag of terms.
+- **HQE** (Lin et al., 2021, history query expansion): keep a topic only while the question has no
+  topic of its own; a question with its own focus starts a new topic. Adopted as the
+  standalone test: own focus and no anaphora ⇒ nothing carried over (topic switches resolve to
+  themselves). Plain concatenation of the previous turn (HQE without the selection) is measured as
+  a baseline in ``eval/followup_eval.py`` and loses on topic switches.
+- **QuReTeC** (Voskarides et al., 2020, term classification): add only the *relevant terms* of
+  the history, not the whole history. Adopted as term selection by role: the referent of a pronoun
+  (a name, the asked-about noun phrase or the subject), the counted thing or the changed slot
+  for an ellipsis, the source for a constraint, and the place/date phrases of the previous turn
+  when a substituted referent is only a description.
+
+Kinds: ``standalone`` (nothing carried over), ``ellipsis`` ("and injured?", "а раненых?"),
+``pronoun`` ("who was driving it?", "when did that happen?"), ``constraint`` ("what does
+Fergana say?", "only Vlast.kz", "а что пишет Власт?"), ``why`` ("why do they differ?", "why?").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from index.names import name_key, ru_stem_key
+from index.text import is_russian
+
+Kind = Literal["standalone", "ellipsis", "pronoun", "constraint", "why"]
+KINDS: tuple[str, ...] = ("standalone", "ellipsis", "pronoun", "constraint", "why")
+#: How many earlier turns are looked at (CAsT: the useful context is short).
+MAX_TURNS = 6
+
+_EN_CONNECTOR = re.compile(r"^\s*(?:and|but|also|so|ok(?:ay)?|then)?\s*(?:what|how)\s+about\s+"
+                           r"|^\s*(?:and|but|also|plus)\s+", re.IGNORECASE)
+_RU_CONNECTOR = re.compile(r"^\s*(?:(?:ну\s+)?а|и|а\s+как\s+же|(?:а\s+)?что\s+насч[её]т|"
+                           r"(?:а\s+)?как\s+насч[её]т)\s+", re.IGNORECASE)
+_EN_WH = re.compile(r"^(?:how|what|when|where|who|whom|whose|which|why|is|are|was|were|do|does|"
+                    r"did|has|have|had|can|could|will|would|should|tell|describe|explain|list|"
+                    r"give|show|name)\b", re.IGNORECASE)
+_RU_WH = re.compile(r"^(?:сколько|когда|где|куда|откуда|кто|кого|кем|кому|чей|чья|чьи|почему|"
+                    r"зачем|отчего|что|чем|чего|как|какой|какая|какое|какие|каком|какую|каких|"
+                    r"ли|расскажи|опиши|назови)\b", re.IGNORECASE)
+_EN_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|theirs|it|its|that|this|"
+                         r"those|these|there|then)\b", re.IGNORECASE)
+_RU_PRONOUN = re.compile(r"(?<![\w-])(он|она|оно|они|его|её|ее|их|ему|ей|им|него|неё|нее|них|нему|"
+                         r"ней|ним|нём|нем|этот|эта|это|эти|этого|этой|этих|этом|тот|та|те|того|"
+                         r"там|тогда|туда)(?![\w-])", re.IGNORECASE)
+_WHY_DIFFER_EN = re.compile(r"\b(?:why|how\s+come)\b.*\b(differ\w*|different|disagree\w*|"
+                            r"discrepanc\w*|var(?:y|ies)|inconsisten\w*|contradict\w*|"
+                            r"do(?:n't|\s+not)\s+(?:agree|match))\b"
+                            r"|\bwhy\s+the\s+(?:difference|discrepancy|gap)\b",
+                            re.IGNORECASE)
+_WHY_DIFFER_RU = re.compile(r"\bпочему\b.*(разн|расход|отлича|не\s+совпада|противореч|"
+                            r"расхожд)", re.IGNORECASE)
+#: Words a "why do they differ?" question may hold besides the why (anything else is a topic).
+_DIFFER_WORDS = frozenset("differ different difference disagree discrepancy vary inconsistent "
+                          "contradict agree match number figure source article report account "
+                          "toll outlet count give so much such come цифра данные разный "
+                          "расходиться отличаться совпадать источник статья число издание "
+                          "так".split())
+#: "What does each source say?", "what do the other articles say?", "Что пишет каждый источник?"
+_EACH_SOURCE = re.compile(
+    r"^\s*(?:and\s+|but\s+)?(?:what\s+(?:does|do|did)\s+(?:each|every|all|the\s+other|other|"
+    r"the\s+rest\s+of\s+the)\s+(?:of\s+the\s+)?(?:sources?|articles?|outlets?|reports?|papers?)"
+    r"\s+(?:say|report|write)|(?:and\s+)?(?:in\s+|according\s+to\s+)?(?:each|every|all|the\s+other)"
+    r"\s+(?:sources?|articles?|outlets?))\s*\??\s*$"
+    r"|^\s*(?:а\s+|и\s+)?что\s+(?:пишет|пишут|говорит|говорят|сообщает|сообщают)\s+(?:каждый|"
+    r"каждое|все|другие|остальные)\s+(?:источник\w*|издани\w*|стать\w*|СМИ)\s*\??\s*$",
+    re.IGNORECASE)
+_WHY_BARE_EN = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why(?:\s+(not|so|is\s+that|was\s+that|"
+                          r"did\s+that\s+happen))?\s*\??\s*$", re.IGNORECASE)
+_WHY_BARE_RU = re.compile(r"^\s*(?:а\s+|и\s+)?(почему|зачем|отчего)(?:\s+(же|нет|так|это))?\s*\??"
+                          r"\s*$", re.IGNORECASE)
+#: A follow-up that only names a source: "only X", "just X", "according to X", "what does X say".
+_SOURCE_ONLY_EN = re.compile(
+    r"^\s*(?:and\s+|but\s+)?(?:(?:what|how)\s+about\s+|only\s+|just\s+|according\s+to\s+|"
+    r"(?:and\s+)?(?:what|how)\s+(?:does|do|did|is|was)\s+|in\s+|from\s+|by\s+)?(?:the\s+)?"
+    r"(?P<x>.+?)(?:\s+(?:says?|said|write|writes|wrote|report|reports|reported|claims?|think|"
+    r"thinks|put\s+it|have\s+to\s+say|has\s+to\s+say|only))?(?:\s*,?\s*please)?\s*(?:\s+only)?"
+    r"\s*\??\s*$", re.IGNORECASE)
+_SOURCE_ONLY_RU = re.compile(
+    r"^\s*(?:(?:а|и|ну\s+а)\s+)?(?:что\s+(?:пишет|пишут|говорит|говорят|сообщает|сообщают)\s+|"
+    r"только\s+(?:по\s+(?:данным\s+)?)?|по\s+данным\s+|по\s+версии\s+|согласно\s+|а\s+у\s+|у\s+|"
+    r"по\s+)?(?P<x>.+?)(?:\s+(?:пишет|пишут|говорит|сообщает))?\s*\??\s*$", re.IGNORECASE)
+_SOURCE_WORDS_EN = frozenset("only just according to what how does do did say says said write "
+                             "writes wrote report reports reported claim claims think thinks the "
+                             "and but about please in from by is was put it have has".split())
+_SOURCE_WORDS_RU = frozenset("а и ну что пишет пишут говорит говорят сообщает сообщают только по "
+                             "данным версии согласно у".split())
+_AUX_NEG = {"is": "isn't", "are": "aren't", "was": "wasn't", "were": "weren't", "do": "don't",
+            "does": "doesn't", "did": "didn't", "has": "hasn't", "have": "haven't",
+            "had": "hadn't", "can": "can't", "could": "couldn't", "will": "won't",
+            "would": "wouldn't", "should": "shouldn't"}
+_PERSON_NOUNS = frozenset("man woman person guy official boy girl officer leader chairman "
+                          "activist journalist expert driver".split())
+_GENERIC = frozenset("people person persons individuals residents citizens ones".split())
+_EN_PREP = frozenset("in on at for from among during after before by with within near of "
+                     "to".split())
+_RU_PREP = frozenset("в во на по у о об от из с со за при для".split())
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The standalone question a conversational turn is answered as."""
+
+    text: str  #: the standalone question to answer (== the question for "standalone")
+    kind: Kind  #: how it was resolved (see the module docstring)
+    from_turn: int | None = None  #: index in the history of the turn used, None if none
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown resolution kind {self.kind!r}")
+        if (self.kind == "standalone") != (self.from_turn is None):
+            raise ValueError("a standalone question uses no turn; a resolved one names its turn")
+        if not self.text.strip():
+            raise ValueError("a resolution has text")
+
+    @property
+    def resolved(self) -> bool:
+        """True when something was carried over from the history."""
+        return self.kind != "standalone"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier turn as the resolver sees it."""
+
+    question: str
+    resolved: str  #: the standalone form ("" until resolved)
+    answer: Mapping | None = None  #: Answer.to_dict() of that turn, when the caller kept it
+
+
+def turns(history: Sequence | None) -> list[Turn]:
+    """Normalise a history (strings, or dicts with "question", optional "resolved_question" and
+    "answer") into turns, oldest first; unusable items become empty turns (indices are kept)."""
+    out: list[Turn] = []
+    for item in history or []:
+        if isinstance(item, str):
+            out.append(Turn(item.strip(), ""))
+        elif isinstance(item, Mapping):
+            q = item.get("question")
+            q = q.strip() if isinstance(q, str) else ""
+            rq = item.get("resolved_question")
+            rq = rq.strip() if isinstance(rq, str) and rq.strip() != q else ""
+            ans = item.get("answer")
+            if not isinstance(ans, Mapping) and isinstance(item.get("citations"), list):
+                ans = item
+            out.append(Turn(q, rq, ans if isinstance(ans, Mapping) else None))
+        else:
+            out.append(Turn("", ""))
+    return out
+
+
+def resolve(question: str, history: Sequence | None, analyse: Callable, *,
+            aliases: Mapping[str, str] | None = None, outlets: Mapping[str, str] | None = None,
+            entities: Sequence[tuple[str, str]] | None = None, nlp=None,
+            answer_of: Callable[[str], Mapping | None] | None = None) -> Resolution:
+    """The standalone question for ``question`` asked after ``history`` (oldest first).
+
+    ``analyse`` maps text to a :class:`qa.question.Question`. Optional helpers make it better
+    but are not needed: ``aliases`` (outlet name key -> doc id, :func:`qa.question.source_aliases`)
+    finds sources the analyser misses ("Vlast.kz"); ``outlets`` (doc id -> short name) writes the
+    source as the reader knows it; ``entities`` ((name, kind) from the corpus) names the person an
+    earlier *answer* was about, when a history item carries that answer; ``nlp`` is the spaCy
+    pipeline for English rewrites (loaded on first need when not given); ``answer_of`` maps a
+    resolved earlier question to its answer (``Answer.to_dict()``) and is called only when a
+    pronoun refers to the person an earlier "who …?" was answered with and the history item
+    does not carry that answer.
+    """
+    question = question if isinstance(question, str) else ""
+    hist = turns(history)[-MAX_TURNS:]
+    offset = max(len(turns(history)) - MAX_TURNS, 0)
+    if not question.strip() or not any(t.question for t in hist):
+        return Resolution(question, "standalone", None)
+    r = _Resolver(analyse, aliases or {}, outlets or {}, entities or (), nlp, answer_of)
+    # resolve the history in order (chained follow-ups), unless the caller kept the resolution
+    resolved: list[str] = []
+    for i, t in enumerate(hist):
+        if t.resolved:
+            resolved.append(t.resolved)
+        elif not t.question:
+            resolved.append("")
+        else:
+            resolved.append(r.one(t.question, hist[:i], resolved, offset).text)
+    res = r.one(question, hist, resolved, offset)
+    return res
+
+
+def named_sources(text: str, analyse: Callable,
+                  aliases: Mapping[str, str] | None = None) -> set[str]:
+    """doc ids of the outlets a text names: the analyser's source constraints plus outlet words
+    it misses ("Vlast.kz", "CABAR.asia" are one token to spaCy)."""
+    return {d for d, _ in _Resolver(analyse, aliases or {}, {}, (), None).sources(text)}
+
+
+class _Resolver:
+    def __init__(self, analyse: Callable, aliases: Mapping[str, str], outlets: Mapping[str, str],
+                 entities: Sequence[tuple[str, str]], nlp,
+                 answer_of: Callable[[str], Mapping | None] | None = None):
+        self.analyse = analyse
+        self.answer_of = answer_of
+        self.aliases = aliases
+        self.outlets = outlets
+        self.persons = [n for n, k in entities if k.upper() in ("PERSON", "PER")]
+        self._nlp = nlp
+        self._cache: dict[str, object] = {}
+
+    # -- helpers ----------------------------------------------------------------------------
+    def q(self, text: str):
+        if text not in self._cache:
+            self._cache[text] = self.analyse(text)
+        return self._cache[text]
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            from index.nlp import english
+
+            self._nlp = english()
+        return self._nlp
+
+    def sources(self, text: str) -> list[tuple[str, str]]:
+        """(doc id, as written) of every outlet the text names."""
+        q = self.q(text)
+        found = [(c.key, c.text) for c in q.constraints if c.kind == "source"]
+        seen = {d for d, _ in found}
+        for m in re.finditer(r"[^\W\d_][\w.-]*", text):
+            tok = m.group(0).strip(".-")
+            head = tok.split(".")[0]
+            if len(head) < 3:
+                continue
+            key = ru_stem_key(head) if is_russian(head) else name_key(head)
+            doc = self.aliases.get(key)
+            if doc is None and is_russian(head) and key:
+                doc = next((d for k, d in self.aliases.items()
+                            if k and (k.startswith(key) or key.startswith(k))), None)
+            if doc and doc not in seen:
+                seen.add(doc)
+                found.append((doc, tok))
+        return found
+
+    # -- one turn ---------------------------------------------------------------------------
+    def one(self, question: str, hist: Sequence[Turn], resolved: Sequence[str],
+            offset: int) -> Resolution:
+        idx = next((i for i in range(len(hist) - 1, -1, -1) if resolved[i]), None)
+        if idx is None:
+            return Resolution(question, "standalone", None)
+        prev = resolved[idx]
+        answer = hist[idx].answer
+        turn = idx + offset
+        text = question.strip()
+        ru = is_russian(text)
+        cur = self.q(text)
+
+        # 1. "why do they differ?": a question about the disagreement on the previous topic
+        if (_WHY_DIFFER_RU if ru else _WHY_DIFFER_EN).search(text) and _only_words(
+                cur.focus, _DIFFER_WORDS):
+            return Resolution(self.why_differ(self.without_sources(prev), is_russian(prev)),
+                              "why", turn)
+        # 2. every source: "what does each source say?"
+        if _EACH_SOURCE.match(text):
+            rp = is_russian(prev)  # the previous question is rewritten, in its own language
+            phrase = "по данным каждого источника" if rp else "according to each source"
+            return Resolution(_append(self.without_sources(prev), phrase, rp), "constraint", turn)
+        # 3. only a source: "what does Fergana say?", "only Vlast.kz", "а что пишет Власт?"
+        if (c := self.constraint(text, cur, prev, ru)) is not None:
+            return Resolution(c, "constraint", turn)
+        # 4. bare "why?" / "why not?"
+        if (m := (_WHY_BARE_RU if ru else _WHY_BARE_EN).match(text)) is not None:
+            return Resolution(self.why_bare(prev, bool(m.group(1)) and m.group(1).lower() in
+                                            ("not", "нет"), ru), "why", turn)
+        # 5. a fragment: "and injured?", "what about those who fled?", "а раненых?"
+        body = (_RU_CONNECTOR if ru else _EN_CONNECTOR).sub("", text, count=1).strip()
+        has_connector = body != text
+        frag = body.rstrip(" ?.!")
+        if frag and not (_RU_WH if ru else _EN_WH).match(frag) and (
+                has_connector or len(frag.split()) <= 4):
+            out = self.ellipsis(frag, prev, ru)
+            if out:
+                return Resolution(out, "ellipsis", turn)
+        # 6. a pronoun or demonstrative: "who was driving it?", "when did that happen?"
+        if (_RU_PRONOUN if ru else _EN_PRONOUN).search(body):
+            out = self.pronoun(body, prev, answer, ru)
+            if out and out != body:
+                return Resolution(out, "pronoun", turn)
+        # 7. a wh-question with a connector and nothing of its own: "and when?"
+        if has_connector and not cur.focus and not cur.constraints:
+            out = self.new_wh(frag, prev, ru)
+            if out:
+                return Resolution(out, "ellipsis", turn)
+        # 8. a bridging reference: "and who heads the police of the region?" after a question
+        #    about "Zhambyl region" (the previous name goes back before its noun)
+        out = self.bridge(body, prev, ru, has_connector)
+        if out:
+            return Resolution(out, "ellipsis" if has_connector else "pronoun", turn)
+        if has_connector and body:
+            # "And how many were injured?": a full question; the connector is not asked
+            return Resolution(question, "standalone", None)
+        return Resolution(question, "standalone", None)
+
+    def bridge(self, body: str, prev: str, ru: bool, has_connector: bool) -> str:
+        """Put a previous name back before the noun it named: "of the region" -> "of the
+        Zhambyl region" (English: after "the"; Russian: only after a connector)."""
+        if ru and not has_connector:
+            return ""
+        p = _strip_q(prev)
+        pq = self.q(prev)
+        out = _strip_q(body)
+        changed = False
+        for c in pq.constraints:
+            if c.kind != "name" or c.text in out:
+                continue
+            m = re.search(rf"(?<!\w){re.escape(c.text)}\s+([^\W\d_]{{3,}})", p)
+            if not m or m.group(1)[:1].isupper():
+                continue
+            noun = m.group(1)
+            pat = (rf"(?<![\w-])({re.escape(noun)})(?![\w-])" if ru else
+                   rf"(?i)\b(the|this|that)\s+({re.escape(noun)})\b")
+            if re.search(pat, out):
+                name = c.text
+                out = re.sub(pat, (lambda mm, n=name: f"{n} {mm.group(1)}") if ru else
+                             (lambda mm, n=name: f"{mm.group(1)} {n} {mm.group(2)}"), out, count=1)
+                changed = True
+        return _tidy(out + "?") if changed else ""
+
+    # -- the kinds --------------------------------------------------------------------------
+    def why_differ(self, prev: str, ru: bool) -> str:
+        topic = _indirect(_strip_why_differ(prev))
+        if ru:
+            return f"Почему источники расходятся в том, {topic}?"
+        return f"Why do the sources differ on {topic}?"
+
+    def constraint(self, text: str, cur, prev: str, ru: bool) -> str | None:
+        srcs = self.sources(text)
+        m = (_SOURCE_ONLY_RU if ru else _SOURCE_ONLY_EN).match(text)
+        if not m:
+            return None
+        x = m.group("x").strip(" ,?")
+        words = {w.lower() for w in re.findall(r"[^\W_][\w.-]*", text)}
+        stop = _SOURCE_WORDS_RU if ru else _SOURCE_WORDS_EN
+        if srcs:
+            written = {w.lower() for _, t in srcs for w in t.split()}
+            rest = {w for w in words - stop - written
+                    if not any(w.startswith(t.split(".")[0].lower()) for t in written)}
+            if rest:
+                return None
+            doc, as_written = srcs[0]
+            return self.with_source(prev, doc, as_written, is_russian(prev))
+        # an attribution that is not an outlet ("what does the Bureau for Human Rights say?"):
+        # every content word of it is a name of the question
+        if ru or not x or not cur.names:
+            return None
+        content = [w for w in re.findall(r"[^\W\d_][\w.-]*", x) if w.lower() not in stop
+                   and w.lower() not in ("for", "of", "on", "and")]
+        names = {n.lower() for n in cur.names}
+        if not content or any(w.lower() not in names for w in content):
+            return None
+        if not re.search(r"\b(say|says|said|according|only|just|think|thinks|write|writes|"
+                         r"report|reports|claim|claims)\b", text, re.IGNORECASE):
+            return None
+        who = x
+        if re.match(r"(?i)^(what|how)\b", text) and not re.match(r"(?i)^the\b", who) and \
+                re.search(rf"\bthe\s+{re.escape(who)}", text, re.IGNORECASE):
+            who = "the " + who
+        return _append(self.without_sources(prev), f"according to {who}", ru)
+
+    def with_source(self, prev: str, doc: str, as_written: str, ru: bool) -> str:
+        base = self.without_sources(prev)
+        short = self.outlets.get(doc, "")
+        names = [short, short.split(".")[0], as_written, as_written.split(".")[0]]
+        if not ru:  # an English question names the outlet in Latin letters when it can
+            names = [n for n in names if n and not is_russian(n)] or names
+        tried = ""
+        for name in dict.fromkeys(n for n in names if n):
+            phrase = f"по данным {name}" if ru else f"according to {name}"
+            tried = tried or _append(base, phrase, ru)
+            cand = _append(base, phrase, ru)
+            if doc in self.q(cand).sources:  # the analyser will see the source: done
+                return cand
+        return tried
+
+    def without_sources(self, prev: str) -> str:
+        out = _strip_why_differ(prev)
+        for _, t in self.sources(prev):
+            out = re.sub(rf",?\s*(?:according\s+to|as\s+reported\s+by|reported\s+by|in|by|from|"
+                         rf"по\s+данным|по\s+версии|согласно|у|по)\s+(?:the\s+)?"
+                         rf"{re.escape(t)}[\w.]*", "", out, flags=re.IGNORECASE)
+            out = re.sub(rf"\b(?:does|do|did)\s+(?:the\s+)?{re.escape(t)}\S*\s+(?:say|report|write)"
+                         rf"\s*(?:about\s+)?", "", out, flags=re.IGNORECASE)
+        return out.strip() or prev
+
+    def why_bare(self, prev: str, negated: bool, ru: bool) -> str:
+        p = _strip_q(prev)
+        if ru:
+            body = re.sub(r"(?i)^(?:сколько|когда|где|кто|что|какой|какая|какие|каком|как)\s+",
+                          "", p)
+            return f"Почему {'не ' if negated else ''}{_lower_first(body)}?"
+        doc = self.nlp(p)
+        toks = [t for t in doc if not t.is_punct]
+        if not toks:
+            return f"Why {p}?"
+        first = toks[0].lower_
+        if first in _AUX_NEG:  # yes/no: "Was the market open?" -> "Why wasn't the market open?"
+            aux = _AUX_NEG[first] if negated else first
+            return f"Why {aux} {_rest_after(doc, toks[0])}?"
+        wh = [t for t in toks[:3] if t.tag_ in ("WP", "WP$", "WDT", "WRB")]
+        if wh:
+            aux = next((t for t in toks if t.dep_ in ("aux", "auxpass") and t.i > wh[0].i), None)
+            neg = "n't" if negated else ""
+            if aux is not None and (wh[0].dep_ in ("nsubj", "nsubjpass", "poss")
+                                    or wh[0].head.dep_ in ("nsubj", "nsubjpass")):
+                # "Whose shops were targeted?" -> "Why were shops targeted?"
+                subj = " ".join(t.text for t in toks if wh[0].i < t.i < aux.i)
+                rest = " ".join(t.text for t in toks if t.i > aux.i)
+                return _tidy(f"Why {_neg(aux.text.lower(), negated)} {subj} {rest}?")
+            if aux is not None:  # "What did the police do in Sortobe?" -> "Why did the police …"
+                rest = " ".join(t.text for t in toks if t.i > aux.i)
+                return _tidy(f"Why {_neg(aux.text.lower(), negated)} {rest}?")
+            root = next((t for t in toks if t.dep_ == "ROOT"), None)
+            if root is not None and root.pos_ == "VERB" and wh[0].dep_ == "nsubj":
+                rest = " ".join(t.text for t in toks if t.i > root.i)
+                return _tidy(f"Why did{neg} someone {root.lemma_} {rest}?")
+            if root is not None and root.lemma_ == "be":
+                rest = " ".join(t.text for t in toks if t.i > root.i)
+                return _tidy(f"Why {_neg(root.text.lower(), negated)} {rest}?")
+        return f"Why {'not ' if negated else ''}— {_lower_first(p)}?"
+
+    def ellipsis(self, frag: str, prev: str, ru: bool) -> str:
+        if ru:
+            return self.ellipsis_ru(frag, prev)
+        p = _strip_q(prev)
+        pq = self.q(prev)
+        doc = self.nlp(p)
+        fdoc = self.nlp(frag)
+        ftoks = [t for t in fdoc if not t.is_punct]
+        if not ftoks:
+            return ""
+        # (a) a prepositional fragment replaces the previous phrase with that preposition
+        if ftoks[0].lower_ in _EN_PREP:
+            prep = next((t for t in doc if t.lower_ == ftoks[0].lower_ and t.dep_ in
+                         ("prep", "agent", "dative")), None)
+            if prep is not None:
+                span = doc[prep.i:prep.right_edge.i + 1]
+                head = next((t for t in reversed(span) if t.pos_ in ("NOUN", "PROPN")), None)
+                new = frag
+                if head is not None:
+                    new = re.sub(r"\bones?\b", head.text, frag)
+                return _tidy(f"{doc[:prep.i].text} {new} {doc[prep.right_edge.i + 1:].text}?")
+        # (b) "those who fled", "the injured", "injured": a new predicate for a count question
+        pred = _predicate(fdoc)
+        many = next((t for t in doc if t.lower_ in ("many", "much") and t.i > 0
+                     and doc[t.i - 1].lower_ == "how"), None)
+        if pred and many is not None:
+            counted = many.head if many.head.pos_ in ("NOUN", "PROPN") else None
+            root = next((t for t in doc if t.dep_ == "ROOT"), None)
+            subject = counted.text if counted is not None else "people"
+            tail = _pp_tail(doc, root) if root is not None else ""
+            return _tidy(f"How {many.text} {subject} {pred} {tail}?")
+        # (c) a noun phrase: replaces what the previous question counted / asked about
+        if many is not None and many.head.pos_ in ("NOUN", "PROPN"):
+            counted = many.head
+            start = many.i + 1
+            return _tidy(f"{doc[:start].text} {frag} {doc[counted.i + 1:].text}?")
+        # (d) a name replaces the last name of the same kind in the previous question
+        if all(t.text[:1].isupper() for t in ftoks) and pq.names:
+            runs = _name_runs(p, pq.names)
+            if runs:
+                s, e = runs[-1]
+                return _tidy(f"{p[:s]}{frag}{p[e:]}?")
+        # (e) otherwise the head noun of the previous question's object
+        obj = next((t for t in doc if t.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass")
+                    and t.pos_ in ("NOUN", "PROPN") and t.tag_ not in ("WP", "WDT")), None)
+        if obj is not None and ftoks[-1].pos_ in ("NOUN", "PROPN"):
+            return _tidy(f"{doc[:obj.left_edge.i].text} {frag} {doc[obj.i + 1:].text}?")
+        return ""
+
+    def ellipsis_ru(self, frag: str, prev: str) -> str:
+        from index.nlp import russian
+
+        morph = russian()
+        p = _strip_q(prev)
+        words = list(re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", p))
+        fwords = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", frag)
+        if not fwords:
+            return ""
+        # a prepositional fragment: replace the previous phrase with the same preposition
+        if fwords[0].lower() in _RU_PREP:
+            w = next((w for w in words if w.group(0).lower() == fwords[0].lower()), None)
+            if w is not None:
+                end = w.end()
+                for nxt in words[words.index(w) + 1:]:
+                    pos = morph.parse(nxt.group(0))[0].tag.POS
+                    if pos not in ("NOUN", "ADJF", "PRTF", "NUMR", "NPRO"):
+                        break
+                    end = nxt.end()
+                return _tidy(f"{p[:w.start()]}{frag}{p[end:]}?")
+        i = next((k for k, w in enumerate(words) if w.group(0).lower() == "сколько"), None)
+        if i is not None:
+            np_end = i
+            for w in words[i + 1:]:
+                pos = morph.parse(w.group(0))[0].tag.POS
+                if pos not in ("NOUN", "ADJF", "PRTF"):
+                    break
+                np_end += 1
+            if np_end > i:
+                start, end = words[i + 1].start(), words[np_end].end()
+                head = morph.parse(fwords[-1])[0]
+                generic = words[np_end].group(0).lower() in ("человек", "людей", "жителей")
+                if generic and head.normal_form.endswith(("ый", "ий", "ой")):
+                    # "а раненых?" after "сколько человек погибло …": the counted changes whole
+                    vend = end
+                    if np_end + 1 < len(words) and morph.parse(
+                            words[np_end + 1].group(0))[0].tag.POS in ("VERB", "PRTS", "ADJS"):
+                        vend = words[np_end + 1].end()
+                    return _tidy(f"{p[:start]}{frag}{p[vend:]}?")
+                return _tidy(f"{p[:start]}{frag}{p[end:]}?")
+        pq = self.q(prev)
+        if pq.constraints and fwords[0][:1].isupper():
+            runs = _name_runs(p, [c.text for c in pq.constraints if c.kind == "name"])
+            if runs:
+                s, e = runs[-1]
+                return _tidy(f"{p[:s]}{frag}{p[e:]}?")
+        return ""
+
+    def pronoun(self, body: str, prev: str, answer: Mapping | None, ru: bool) -> str:
+        p = _strip_q(prev)
+        pq = self.q(prev)
+        text = body.strip()
+        if ru:
+            return self.pronoun_ru(text, p, pq)
+        doc = self.nlp(p)
+        person = self.person_referent(p, pq, doc, answer)
+        plural = _plural_referent(doc)
+        place = next((e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")), "")
+        date = next((e.text for e in doc.ents if e.label_ in ("DATE", "TIME")), "")
+        out = text
+        event = re.match(r"(?i)^(when|where|why|how|what\s+time|what\s+day|on\s+what\s+date)\s+"
+                         r"(?:did|does|do|was|is|will|would|could)\s+(?:that|this|it|all\s+this|"
+                         r"all\s+that)\s+(happen|occur|take\s+place|start|begin|end|stop)\b", text)
+        if event:
+            return self.new_wh(event.group(1), prev, False, verb=event.group(2)) or text
+
+        def sub(pattern: str, repl: str, s: str) -> str:
+            return re.sub(pattern, lambda m: _case(m.group(0), repl), s, flags=re.IGNORECASE)
+
+        used_description = False
+        if person:
+            short = len(person.split()) <= 3
+            if short:
+                out = sub(r"\b(his|her)\b(?=\s+\w)", f"{person}'s", out)
+            else:
+                out = re.sub(r"(?i)\b(?:his|her)\s+(\w+)",
+                             lambda m: f"the {m.group(1)} of {person}", out)
+                out = re.sub(r"(?i)\bthat\s+(?:man|woman|person)'s\s+(\w+)",
+                             lambda m: f"the {m.group(1)} of {person}", out)
+            nouns = "|".join(sorted(_PERSON_NOUNS))
+            out = re.sub(rf"(?i)\b(?:that|this|the\s+same)\s+(?:{nouns})\b", person, out)
+            out = sub(r"\b(he|she|him|hers)\b", person, out)
+            used_description = not short
+        if plural:
+            if len(plural.split()) <= 4:
+                out = sub(r"\b(their)\b", f"{plural}'", out) if plural.endswith("s") else sub(
+                    r"\b(their)\b", f"{plural}'s", out)
+            else:
+                out = re.sub(r"(?i)\btheir\s+(\w+)", lambda m: f"the {m.group(1)} of {plural}", out)
+            out = sub(r"\b(they|them|those|these)\b(?!\s+(?:who|which|that)\b)", plural, out)
+            used_description = used_description or plural.lower().startswith(("the people who",
+                                                                                "the "))
+        thing = _thing_referent(doc, pq)
+        if thing and re.search(r"(?i)\b(it|its)\b", out):
+            out = sub(r"\bits\b", f"{thing}'s", out)
+            out = sub(r"\bit\b", thing, out)
+        out = re.sub(r"(?i)\b(that|this|those|these)\s+(?=[a-z]{3,})(?!way\b|much\b|many\b|is\b|"
+                     r"was\b|are\b|were\b|happen)", "the ", out)
+        if place:
+            out = re.sub(r"(?i)\bthere\b", f"in {place}", out)
+        if date:
+            out = re.sub(r"(?i)\bthen\b", f"on {date}", out)
+        if out == text:
+            return ""
+        # QuReTeC-style: a description as referent loses the previous turn's place and date
+        # (never a date when the question asks when: that date would constrain the answer)
+        if not person or used_description:
+            out = _strip_q(out)
+            cq = self.q(out + "?")
+            have = {c.key for c in cq.constraints}
+            kinds = ("name",) if cq.answer_type in ("date", "time") else ("name", "date")
+            for c in pq.constraints:
+                if c.kind in kinds and c.key not in have and c.text not in out:
+                    m = re.search(rf"\b(?:in|on|at|near|from)\s+(?:the\s+)?{re.escape(c.text)}"
+                                  rf"(?:\s+\d{{1,2}})?", p)
+                    if m and m.group(0) not in out:
+                        out = f"{out} {m.group(0)}"
+                        have |= {k.key for k in self.q(out + "?").constraints}
+        return _tidy(_strip_q(out) + "?")
+
+    def pronoun_ru(self, text: str, p: str, pq) -> str:
+        from index.nlp import russian
+
+        morph = russian()
+        names = [c.text for c in pq.constraints if c.kind == "name"]
+        runs = _name_runs(p, names)
+        m = re.match(r"(?i)^кто\s+(?:так(?:ой|ая|ие)|есть|это)\s+(.+)$", p)
+        person = m.group(1) if m else ""
+        if not person:
+            for s, e in runs:
+                words = p[s:e].split()
+                if any({"Name", "Surn", "Patr"} & set(str(morph.parse(w)[0].tag).replace(
+                        " ", ",").split(",")) for w in words):
+                    person = p[s:e]
+                    break
+        out = text
+        singular = (r"(?i)(?<![\w-])(он|она|его|её|ее|ему|ей|него|неё|нее|нему|ней|ним|нём|нем)"
+                    r"(?![\w-])")
+        if person and re.search(singular, out):
+            out = re.sub(r"(?i)(?<![\w-])(он|она)(?![\w-])\s*", "", out)
+            out = re.sub(singular, person, out)
+            out = _strip_q(out)
+            if person not in out:
+                out = f"{out} {person}"
+            return _tidy(out + "?")
+        # "там": the place the previous question named, with its preposition
+        place = next((p[s:e] for s, e in runs if "Geox" in str(morph.parse(
+            p[s:e].split()[0])[0].tag)), "")
+        if place and re.search(r"(?i)(?<![\w-])там(?![\w-])", out):
+            pp = re.search(rf"(?i)(?<![\w-])(в|во|на|из|у)\s+{re.escape(place)}", p)
+            out = re.sub(r"(?i)(?<![\w-])там(?![\w-])", pp.group(0) if pp else place, out)
+        if out != text and not re.search(r"(?i)(?<![\w-])(они|их|них|им|ними|это|этом|тот|"
+                                         r"тогда)(?![\w-])", out):
+            return _tidy(_strip_q(out) + "?")
+        # no referent to put in: keep the question, carry the previous turn (QuReTeC-style)
+        return _tidy(f"{_strip_q(out)} — {_lower_first(p)}?")
+
+    def person_referent(self, p: str, pq, doc, answer: Mapping | None) -> str:
+        m = re.match(r"(?i)^(?:who|what)\s+(?:is|was|are|were)\s+(.+)$", p)
+        if m and pq.names:
+            return m.group(1).strip()  # "Who is Husey Daurov?"
+        if pq.answer_type == "person" and re.match(r"(?i)^(who|whom)\b", p):
+            if answer is None and self.answer_of is not None:
+                try:
+                    answer = self.answer_of(p + "?")
+                except Exception:  # an answer is a hint; resolution must not fail on it
+                    answer = None
+            name = self.answer_person(answer, p)
+            if name:
+                return name
+            if m:  # "Who was the elderly man hurt in the first fight?"
+                return m.group(1).strip()
+            return "the person " + _lower_first(p)  # "the person who replaced the governor"
+        ents = [e.text for e in doc.ents if e.label_ == "PERSON"]
+        if ents:
+            return ents[0]
+        return ""
+
+    def answer_person(self, answer: Mapping | None, p: str) -> str:
+        """The person an earlier answer named (its first quote's answer span, a corpus PERSON
+        entity in its quotes, or a PERSON the parser finds there), not already in ``p``."""
+        if not answer or answer.get("refused"):
+            return ""
+        cites = [c for c in answer.get("citations") or [] if isinstance(c, Mapping)]
+        for c in cites[:1]:
+            a, b = c.get("answer_start"), c.get("answer_end")
+            span = c.get("quote", "")[a:b] if isinstance(a, int) and isinstance(b, int) else ""
+            if span and span[:1].isupper() and len(span.split()) <= 4 and span not in p:
+                return span
+        for c in cites:
+            # names as a parser sees them: no-break spaces and markdown emphasis removed
+            quote = re.sub(r"[*_]{2,}", "", str(c.get("quote", ""))).replace("\xa0", " ")
+            for name in sorted(self.persons, key=len, reverse=True):
+                if name in quote and name not in p:
+                    return name
+            if self.persons or is_russian(quote) or not quote:
+                continue
+            for e in self.nlp(quote).ents:
+                if e.label_ == "PERSON" and e.text not in p and len(e.text.split()) >= 2:
+                    return e.text
+        return ""
+
+    def new_wh(self, wh: str, prev: str, ru: bool, verb: str = "") -> str:
+        """Ask ``wh`` ("when", "where") about what the previous question asked about."""
+        p = _strip_q(prev)
+        wh = wh.strip().rstrip("?")
+        if ru or not re.fullmatch(r"(?i)when|where|why|how|what\s+time|what\s+day|"
+                                  r"on\s+what\s+date", wh):
+            return ""
+        doc = self.nlp(p)
+        toks = [t for t in doc if not t.is_punct]
+        if not toks:
+            return ""
+        Wh = wh[0].upper() + wh[1:].lower()
+        if toks[0].lower_ in _AUX_NEG:
+            return _tidy(f"{Wh} {toks[0].lower_} {_rest_after(doc, toks[0])}?")
+        w = next((t for t in toks[:3] if t.tag_ in ("WP", "WP$", "WDT", "WRB")), None)
+        if w is None:
+            return ""
+        aux = next((t for t in toks if t.dep_ in ("aux", "auxpass") and t.i > w.i), None)
+        root = next((t for t in toks if t.dep_ == "ROOT"), None)
+        many = w.lower_ == "how" and w.i + 1 < len(doc) and doc[w.i + 1].lower_ in ("many",
+                                                                                  "much")
+        if w.dep_ in ("nsubj", "nsubjpass") or many or (w.head.dep_ in ("nsubj", "nsubjpass")):
+            # the wh-word was the subject: "Who fired the governor?" -> "When was the governor
+            # fired?" needs a passive; "When did someone fire the governor?" keeps it simple
+            if root is not None and root.pos_ == "VERB" and aux is None:
+                rest = " ".join(t.text for t in toks if t.i > root.i)
+                subj = "someone" if w.lower_ in ("who", "whom") else "it"
+                if many:
+                    subj = " ".join(t.text for t in toks if w.i + 1 < t.i < root.i)
+                return _tidy(f"{Wh} did {subj} {root.lemma_} {rest}?")
+            if aux is not None:
+                subj = " ".join(t.text for t in toks if w.i < t.i < aux.i
+                                and t.lower_ not in ("many", "much"))
+                rest = " ".join(t.text for t in toks if t.i > aux.i)
+                return _tidy(f"{Wh} {aux.text.lower()} {subj} {rest}?")
+        if aux is not None:
+            rest = " ".join(t.text for t in toks if t.i > aux.i)
+            return _tidy(f"{Wh} {aux.text.lower()} {rest}?")
+        return ""
+
+
+# ----------------------------------------------------------------------------- text helpers
+
+
+def _strip_q(text: str) -> str:
+    return text.strip().rstrip("?.! ").strip()
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([?,.!;:])", r"\1", text)
+    text = re.sub(r"\s+'s\b", "'s", text)
+    text = re.sub(r"\s+n't\b", "n't", text)
+    text = re.sub(r"\?+$", "?", text)
+    return text[:1].upper() + text[1:]
+
+
+def _append(base: str, phrase: str, ru: bool) -> str:
+    b = _strip_q(base)
+    return f"{b}, {phrase}?" if ru else f"{b} {phrase}?"
+
+
+def _indirect(question: str) -> str:
+    """"How many people died?" -> "how many people died" (an embedded question)."""
+    return _lower_first(_strip_q(question))
+
+
+def _strip_why_differ(prev: str) -> str:
+    """The topic question inside a resolved "why do they differ?" ("" markers removed)."""
+    for pat in (r"(?i)^why do the sources differ on (.+)$",
+                r"(?i)^почему источники расходятся в том, (.+)$"):
+        if m := re.match(pat, _strip_q(prev)):
+            return _tidy(m.group(1) + "?")
+    return prev
+
+
+def _only_words(focus: Sequence[str], allowed: frozenset[str]) -> bool:
+    return all(any(f.startswith(a[:5]) or a.startswith(f[:5]) for a in allowed)
+               for f in focus)
+
+
+def _neg(aux: str, negated: bool) -> str:
+    return _AUX_NEG.get(aux, aux) if negated else aux
+
+
+def _case(found: str, repl: str) -> str:
+    return repl[:1].upper() + repl[1:] if found[:1].isupper() and repl[:1].islower() else repl
+
+
+def _rest_after(doc, tok) -> str:
+    return " ".join(t.text for t in doc if t.i > tok.i and not t.is_punct)
+
+
+def _name_runs(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
+    """Character spans of runs of adjacent names ("Husey Daurov") in the text, in order."""
+    spans = sorted((m.start(), m.end()) for n in set(names) if n
+                   for m in re.finditer(rf"(?<!\w){re.escape(n)}(?!\w)", text))
+    runs: list[list[int]] = []
+    for s, e in spans:
+        if runs and re.fullmatch(r"[\s-]*", text[runs[-1][1]:s]):
+            runs[-1][1] = max(runs[-1][1], e)
+        else:
+            runs.append([s, e])
+    return [(s, e) for s, e in runs]
+
+
+def _predicate(fdoc) -> str:
+    """"those who fled" -> "fled"; "the injured", "injured", "wounded" -> "were injured"."""
+    toks = [t for t in fdoc if not t.is_punct]
+    low = [t.lower_ for t in toks]
+    if "who" in low and low.index("who") < len(low) - 1:
+        return " ".join(t.text for t in toks[low.index("who") + 1:])
+    if low and low[0] in ("the", "those") and len(toks) >= 2:
+        toks = toks[1:]
+    if len(toks) == 1 and (toks[0].tag_ in ("VBN", "VBD", "JJ") or toks[0].lower_.endswith("ed"))\
+            and toks[0].lower_ not in _GENERIC:
+        w = toks[0].lower_
+        if w in ("dead",):
+            return "died"
+        return f"were {w}"
+    return ""
+
+
+def _pp_tail(doc, root) -> str:
+    """The prepositional and adverbial phrases that follow the verb ("in the riots")."""
+    parts = []
+    for t in doc:
+        if t.i > root.i and t.head.i == root.i and t.dep_ in ("prep", "advmod", "npadvmod",
+                                                            "agent", "advcl"):
+            parts.append(doc[t.left_edge.i:t.right_edge.i + 1].text)
+    return " ".join(parts)
+
+
+def _plural_referent(doc) -> str:
+    """Who "they" are after the previous question: its counted people, its subject, or the
+    people the previous "who" asked about."""
+    toks = [t for t in doc if not t.is_punct]
+    if not toks:
+        return ""
+    many = next((t for t in toks if t.lower_ == "many" and t.i > 0 and doc[t.i - 1].lower_ ==
+                 "how" and t.head.pos_ in ("NOUN", "PROPN")), None)
+    root = next((t for t in toks if t.dep_ == "ROOT"), None)
+    if many is not None and root is not None and root.pos_ in ("VERB", "AUX"):
+        counted = many.head
+        tail = _pp_tail(doc, root)
+        if root.tag_ == "VBN":
+            return _tidy_np(f"the {counted.text} {root.text} {tail}")
+        return _tidy_np(f"the {counted.text} who {root.text} {tail}")
+    if toks[0].lower_ == "who" and root is not None and root.pos_ == "VERB":
+        return _tidy_np("the people who " + " ".join(t.text for t in toks[1:]))
+    for t in toks:
+        if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ not in ("WP", "WP$", "WDT", "WRB") \
+                and t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS", "NN"):
+            return doc[t.left_edge.i:t.right_edge.i + 1].text
+    return ""
+
+
+def _thing_referent(doc, pq) -> str:
+    """What "it" is: the previous question's object or subject noun phrase (not a person)."""
+    for dep in ("dobj", "nsubjpass", "nsubj", "attr", "pobj"):
+        for t in doc:
+            if t.dep_ == dep and t.pos_ in ("NOUN", "PROPN") and t.tag_ not in ("WP", "WDT") \
+                    and t.lower_ not in _GENERIC:
+                left = t.left_edge.i
+                while left < t.i and doc[left].tag_ in ("WDT", "WP", "WP$", "WRB", "JJ") and \
+                        doc[left].lower_ in ("what", "which", "whose", "how", "many", "much"):
+                    left += 1
+                span = doc[left:t.i + 1].text
+                return span if span.lower().startswith(("the ", "a ", "an ")) or t.pos_ == \
+                    "PROPN" else f"the {span}"
+    return ""
+
+
+def _tidy_np(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,55 @@
+"""Strict bank matching: close questions that ask different things never match."""
+
+import numpy as np
+import pytest
+
+from qa.bank import Bank, agree
+from qa.question import analyse
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from index.nlp import english
+
+    return english()
+
+
+def a(text, nlp):
+    return analyse(text, nlp, aliases={"fergana": "001", "vlast": "004"})
+
+
+def test_killed_and_injured_never_agree(nlp):
+    assert not agree(a("How many people were killed?", nlp), a("How many were injured?", nlp))
+
+
+def test_paraphrases_agree(nlp):
+    assert agree(a("How many people were killed?", nlp), a("How many people got killed?", nlp))
+
+
+def test_a_different_source_or_place_does_not_agree(nlp):
+    assert not agree(a("What does Fergana say about the arrests?", nlp),
+                     a("What does Vlast say about the arrests?", nlp))
+    assert not agree(a("What is the population of Almaty?", nlp),
+                     a("What is the population of Masanchi?", nlp))
+
+
+def test_answer_types_must_agree(nlp):
+    assert not agree(a("When did the police arrive?", nlp), a("Where did the police arrive?", nlp))
+
+
+def test_match_needs_the_threshold_and_agreement(nlp):
+    items = [{"id": "k", "question": "How many people were killed?", "evidence": [],
+              "answerable": True, "split": "dev"},
+             {"id": "i", "question": "How many people were injured?", "evidence": [],
+              "answerable": True, "split": "dev"},
+             {"id": "t", "question": "How many people were killed?", "split": "test"}]
+    vecs = np.eye(3, 4, dtype=np.float32)
+    bank = Bank(items, vecs, None, ("dev",), lambda t: a(t, nlp))
+    assert len(bank) == 2  # the test item is never in a dev bank
+    q = a("How many people got killed?", nlp)
+    m = bank.match(q, np.asarray([0.96, 0.28, 0, 0], dtype=np.float32), None, 0.9, 0.9)
+    assert m is not None and m.entry.id == "k"
+    assert bank.match(q, np.asarray([0.5, 0.86, 0, 0], dtype=np.float32), None, 0.9, 0.9) is None
+    injured = a("How many were hurt?", nlp)
+    assert bank.match(injured, np.asarray([0.97, 0.2, 0, 0], dtype=np.float32), None, 0.9,
+                      0.9) is None
