@@ -153,6 +153,37 @@ def twins(items: Sequence[dict], answers: Sequence[dict]) -> dict[str, int]:
     return out
 
 
+def conversations(eng, split: str, seeds: dict[str, str]) -> list[str]:
+    """Report lines: the final turns of the conversations answered with their history, beside
+    the same questions asked standalone (the ``resolved`` question), overall and per kind."""
+    from eval.check_bank import CONVERSATIONS
+
+    convs = [c for c in scorer.load_items(CONVERSATIONS) if c.get("split") == split]
+    if not convs:
+        return []
+    followed = [eng.answer(c["question"], c["turns"][:-1]).to_dict() for c in convs]
+    alone = [eng.answer(c["resolved"]).to_dict() for c in convs]
+    metrics = ("must_include_accuracy", "citation_recall", "refusal_recall",
+               "false_refusal_rate", "verbatim_rate")
+    rows = [("all", convs, followed, alone)]
+    for kind in sorted({c["kind"] for c in convs}):
+        idx = [i for i, c in enumerate(convs) if c["kind"] == kind]
+        rows.append((kind, [convs[i] for i in idx], [followed[i] for i in idx],
+                     [alone[i] for i in idx]))
+    out = [f"## Conversations ({split}): follow-up turns vs the same questions asked alone", "",
+           "| kind | n | " + " | ".join(f"{m} (follow-up / alone)" for m in metrics) + " |",
+           "|---|---:|" + "---:|" * len(metrics)]
+    for kind, its, f, a in rows:
+        sf, sa = scorer.score(its, f, seeds), scorer.score(its, a, seeds)
+        out.append(f"| {kind} | {len(its)} | " + " | ".join(
+            f"{report.fmt(sf[m])} / {report.fmt(sa[m])}" for m in metrics) + " |")
+    echoed = sum(f["question"] == c["question"] and "resolved_question" in f
+                 for f, c in zip(followed, convs, strict=True))
+    out += ["", f"{echoed} of {len(convs)} answers echo the question and carry "
+            "resolved_question.", ""]
+    return out
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     ap = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
@@ -218,10 +249,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "|---|---:|---:|---:|",
                   *[f"| {lo:.1f}–{hi:.1f} | {n} | {report.fmt(c)} | {report.fmt(r)} |"
                     for lo, hi, n, c, r in table], ""]
+        print("[eval] conversations", file=sys.stderr)
+        extra += conversations(eng, args.split, seeds)
         tw = twins(items, ours_answers)
         extra += ["## Russian questions and their English twins (test)", "",
                   "| pairs | both answered | Russian refused, English answered | "
-                  "English refused, Russian answered | both refused |", "|---:|---:|---:|---:|---:|",
+                  "English refused, Russian answered | both refused |",
+                  "|---:|---:|---:|---:|---:|",
                   f"| {tw['pairs']} | {tw['both_answered']} | {tw['ru_refused_en_answered']} | "
                   f"{tw['ru_answered_en_refused']} | {tw['both_refused']} |", ""]
         if not args.no_curve:

@@ -56,9 +56,13 @@ def _overlaps(doc: str, s: int, e: int, gold: list[tuple[str, int, int]]) -> boo
 
 def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
     """Per question: features, labels, sentence ids and what question features need."""
+    from qa.bank import Bank
     from qa.question import analyse
 
     corpus = engine.corpus()
+    store = corpus.store
+    bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors, ("dev",),
+                lambda t: analyse(t, engine.nlp, aliases=corpus.aliases))
     out = []
     for n, item in enumerate(items, 1):
         q = analyse(item["question"], engine.nlp, aliases=corpus.aliases)
@@ -72,6 +76,8 @@ def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
         out.append({"item": item, "ids": ids, "x": x, "y": y, "checks": chk, "query": query,
                     "unknown": bool(unknown_names(corpus, q)),
                     "unseen": focus_unknown(corpus, query),
+                    "votes": bank.votes(query.vector, query.use_vector, q.language,
+                                        exclude=item["id"]),  # leave-one-out
                     "answerable": bool(item.get("answerable", True)),
                     "recall": bool(y.any()) if gold else None})
         if n % 100 == 0:
@@ -127,7 +133,7 @@ def question_rows(rows: list[dict], ranker_for) -> tuple[np.ndarray, np.ndarray,
         x = r["x"][order] if len(order) else r["x"]
         chk = [r["checks"][j] for j in order]
         feats.append(question_features(logits[order] if len(order) else logits, x, chk,
-                                       r["unknown"], r["query"], r["unseen"]))
+                                       r["unknown"], r["query"], r["unseen"], r["votes"]))
         right.append(int(bool(len(order)) and r["answerable"] and bool(r["y"][order[0]])))
         answerable.append(int(r["answerable"]))
     return np.asarray(feats), np.asarray(right), np.asarray(answerable)

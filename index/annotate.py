@@ -81,7 +81,8 @@ def annotate_doc(doc, sentence_id: int, paragraph: int) -> Annotation:
     covered = [(s, e) for _, s, e in ents]
     ents += [n for n in _numbers(doc.text)
              if not any(s <= n[1] < e for s, e in covered)]  # numbers NER missed
-    return Annotation(sentence_id, paragraph, lemmas, names, tuple(sorted(ents, key=lambda x: x[1])))
+    ents.sort(key=lambda x: x[1])
+    return Annotation(sentence_id, paragraph, lemmas, names, tuple(ents))
 
 
 def paragraph_ids(articles: list[Article], sentences: list[Sentence]) -> list[int]:

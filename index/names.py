@@ -26,7 +26,8 @@ _FOLD = (("shch", "sh"), ("kh", "h"), ("zh", "j"), ("dzh", "j"), ("dj", "j"), ("
          ("q", "k"), ("y", "i"), ("w", "v"), ("x", "ks"), ("ph", "f"), ("ou", "u"))
 #: Keys at least this similar (difflib ratio) name the same thing, for keys of 5+ letters.
 SAME_NAME_RATIO = 0.8
-_RU_ENDINGS = re.compile(r"(ого|ему|ом|ой|ую|ая|ые|ых|ым|ыми|ами|ях|ах|ам|ов|ев|ей|ию|ия|а|у|е|ы|и|ю)$")
+_RU_ENDINGS = re.compile(
+    r"(ого|ему|ом|ой|ую|ая|ые|ых|ым|ыми|ами|ях|ах|ам|ов|ев|ей|ию|ия|а|у|е|ы|и|ю)$")
 
 
 def transliterate(text: str) -> str:

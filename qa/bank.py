@@ -22,6 +22,8 @@ from qa.question import Question
 _COMPATIBLE = {frozenset({"count", "quantity"}), frozenset({"date", "time"})}
 #: Shares of the focus two matching questions must have in common (Jaccard of lemma sets).
 MIN_FOCUS_OVERLAP = 0.34
+#: How many nearest bank questions vote on whether a new one is answerable.
+NEIGHBOURS = 7
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,28 @@ class Bank:
         elif use_vector is not None and self.use_vectors is not None:
             out = self.use_vectors @ use_vector
         return out
+
+    def neighbours(self, vector: np.ndarray | None, use_vector: np.ndarray | None,
+                   language: str, k: int = 5, exclude: str = "") -> list[tuple[BankEntry, float]]:
+        """The ``k`` closest entries (any agreement), closest first."""
+        cos = self.cosines(vector, use_vector, language)
+        out = []
+        for j in np.argsort(-cos)[: k + 1]:
+            e = self.entries[int(j)]
+            if e.id != exclude and cos[j] > -1.0:
+                out.append((e, float(cos[j])))
+        return out[:k]
+
+    def votes(self, vector: np.ndarray | None, use_vector: np.ndarray | None, language: str,
+              exclude: str = "") -> tuple[float, float]:
+        """(share of unanswerable among the closest entries, weighted by cosine; the closest
+        cosine): how verified questions like this one were judged."""
+        near = self.neighbours(vector, use_vector, language, NEIGHBOURS, exclude)
+        if not near:
+            return 0.0, 0.0
+        weights = np.asarray([max(c, 0.0) for _, c in near]) + 1e-6
+        un = np.asarray([0.0 if e.answerable else 1.0 for e, _ in near])
+        return float((weights * un).sum() / weights.sum()), near[0][1]
 
     def match(self, question: Question, vector: np.ndarray | None,
               use_vector: np.ndarray | None, min_cosine: float, min_cosine_use: float,

@@ -23,9 +23,9 @@ from index.embed import Embedder, minilm, use
 from index.store import load_or_build
 from index.text import terms
 from qa.bank import Bank, Match
+from qa.contested import asks, disagreements_for, discover_points, load_labels, point_sentences
 from qa.followup import resolve
 from qa.inputs import check_question
-from qa.contested import asks, discover_points, disagreements_for, load_labels, point_sentences
 from qa.present.markdown import answer_text, number_citations
 from qa.question import Question, analyse
 from qa.rank import Models, Ranked, rank
@@ -192,8 +192,10 @@ class Engine:
         query = self.query(question, corpus)
         unknown = tuple(unknown_names(corpus, question))
         statements = self.statements(loaded, query)
+        votes = loaded.bank.votes(query.vector, query.use_vector, question.language,
+                                  exclude=exclude_bank)
         ranked = rank(corpus, query, candidates(corpus, query, self.settings, statements),
-                      self.models, bool(unknown))
+                      self.models, bool(unknown), votes)
         qf = ranked.question_features
         p_answerable = float(self.models.answerable.probability(qf[None, :])[0])
         confidence = float(self.models.confidence.probability(qf[None, :])[0])

@@ -100,7 +100,7 @@ def answer_span(corpus: Corpus, question: Question, sentence_id: int) -> tuple[i
         s, e = min(values, key=lambda v: min(abs(v[0] - a) for a in anchors))
     else:
         s, e = values[0]
-    if m := _QUALIFIER.search(text[:s]):
-        if m.group(0).strip().lower() not in ("at", "by") or question.answer_type != "count":
-            s = m.start()
+    m = _QUALIFIER.search(text[:s])
+    if m and (m.group(0).strip().lower() not in ("at", "by") or question.answer_type != "count"):
+        s = m.start()
     return s, e

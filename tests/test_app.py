@@ -116,14 +116,28 @@ def test_respond_escapes_the_question_and_shows_a_pending_note(
         return Answer(question, True, "", status="refused", message="Never mentioned.")
 
     monkeypatch.setattr(session, "answer", fake)
+    monkeypatch.setattr(session, "suggestions", lambda answer, language: [])
     steps = list(handlers.respond("<script>x</script> [a](http://e.x)", [], []))
     first, last = steps[0][0], steps[-1][0]
     assert first[0]["role"] == "user" and "<script>" not in first[0]["content"]
     assert "](" not in first[0]["content"]
     assert first[1]["metadata"]["status"] == "pending"
     assert len(last) == 2 and "ms-refusal" in last[1]["content"]
-    assert steps[-1][2] == ["<script>x</script> [a](http://e.x)"]  # remembered for follow-ups
-    assert list(handlers.respond("   ", [], [])) == [([], "", [], handlers.gr.skip())]
+    turn = steps[-1][2][0]  # remembered for follow-ups
+    assert turn["question"] == "<script>x</script> [a](http://e.x)"
+    assert turn["resolved_question"] == "" and turn["answer"]["refused"]
+    skip = handlers.gr.skip()
+    empty = [([], "", [], *[skip] * (4 + handlers.SUGGESTIONS))]
+    assert list(handlers.respond("   ", [], [])) == empty
+
+
+def test_ask_api_takes_an_optional_history() -> None:
+    import inspect
+
+    from qa.present import handlers
+
+    params = inspect.signature(handlers.ask).parameters
+    assert list(params) == ["question", "history"] and params["history"].default is None
 
 
 # --------------------------------------------------------------------------- served app
@@ -188,6 +202,19 @@ def test_refusals_carry_no_citations(client, question: str) -> None:
     answer = client.predict(question, api_name="/ask")
     assert answer["refused"] and answer["status"] in ("refused", "invalid")
     assert answer["citations"] == [] and answer["text"]
+
+
+@pytest.mark.slow
+def test_ask_api_resolves_a_follow_up_from_history(client) -> None:
+    first = client.predict("How many people were killed?", api_name="/ask")
+    turn = {"question": first["question"], "resolved_question": "", "answer": first}
+    answer = client.predict("And injured?", [turn], api_name="/ask")
+    assert answer["question"] == "And injured?"
+    assert "injured" in answer["resolved_question"].lower()
+    assert answer["citations"] and not answer["refused"]
+    assert_verbatim(answer)
+    alone = client.predict("And injured?", api_name="/ask")  # the plain signature still works
+    assert alone["resolved_question"] == "And injured?"
 
 
 @pytest.mark.slow

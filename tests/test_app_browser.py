@@ -48,38 +48,63 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    """`python app.py` on a free port, stopped after the module."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (install the Debian package: apt-get install chromium)")
-    port = _free_port()
+FEEDBACK_DB = Path(os.environ.get("TMPDIR", "/tmp")) / f"masanchi-feedback-{os.getpid()}.sqlite3"
+APP: dict = {}  #: the served app: proc, port, log (restarted by the feedback test)
+
+
+def _start(port: int) -> None:
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"masanchi-app-{port}.log"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "MASANCHI_FEEDBACK_DB": str(FEEDBACK_DB)}
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
-            env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=out, stderr=subprocess.STDOUT,
+            env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + READY_MS / 1000
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"app.py exited with {proc.returncode}; see {log}")
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"app.py did not serve {url}; see {log}")
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
+    APP.update(proc=proc, port=port, log=log)
+    url, deadline = f"http://127.0.0.1:{port}/", time.monotonic() + READY_MS / 1000
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"app.py exited with {proc.returncode}; see {log}")
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"app.py did not serve {url}; see {log}")
+            time.sleep(0.3)
+
+
+def _stop() -> None:
+    proc = APP.get("proc")
+    if proc is None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=15)
+
+
+def restart_app() -> None:
+    """Stop the served app (by its own process) and start it again on the same port."""
+    _stop()
+    _start(APP["port"])
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """`python app.py` on a free port (marks into FEEDBACK_DB), stopped after the module."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (install the Debian package: apt-get install chromium)")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{FEEDBACK_DB}{suffix}").unlink(missing_ok=True)
+    port = _free_port()
+    try:
+        _start(port)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        _stop()
 
 
 @pytest.fixture(scope="module")
@@ -101,9 +126,12 @@ def page(request, browser, app_url: str):  # -> playwright.sync_api.Page
                                   accept_downloads=True)  # fmt: skip
     pg = context.new_page()
     pg.set_default_timeout(30_000)
+    t0 = time.monotonic()
     pg.goto(app_url)
+    loaded = time.monotonic()
     expect(pg.locator("#ms-status")).to_contain_text("Ready", timeout=READY_MS)
     pg.ms = (width, scheme)  # type: ignore[attr-defined]
+    pg.ms_times = {"t0": t0, "goto": loaded - t0, "ready": time.monotonic() - t0}  # type: ignore
     yield pg
     context.close()
 
@@ -224,3 +252,89 @@ def test_about_explains_the_tool(page) -> None:
     expect(page.get_by_text("No AI writes the answers.")).to_be_visible()
     _no_sideways_scroll(page)
     _shot(page, "about")
+
+
+# --------------------------------------------------------------------------- conversation
+
+CONVERSATION_VIEWS = [(1280, "light"), (375, "dark")]
+
+
+def _only(page, views=CONVERSATION_VIEWS) -> None:
+    if page.ms not in views:
+        pytest.skip(f"conversation checks run at {views} only")
+
+
+def test_follow_up_is_answered_in_the_conversation(page) -> None:
+    from playwright.sync_api import expect
+
+    _only(page)
+    _ask(page, "How many people were killed?")
+    answer = _ask(page, "And injured?")
+    expect(page.locator("#ms-chat .ms-answer")).to_have_count(2)
+    resolved = answer.locator(".ms-resolved")
+    expect(resolved).to_contain_text("Answering: How many people were injured?")
+    lead = " ".join(answer.locator(".ms-lead").inner_text().split())
+    assert re.search(r"\d", lead) and any(name in lead for name in SHORT), lead
+    values = re.findall(r"“([^”]+)”", lead)
+    assert "40" in values or "178" in values, lead  # injured figures, not the death toll
+    alone = page.locator("#ms-alone")
+    expect(alone).to_contain_text("And injured?")
+    alone.click()
+    expect(page.locator("#ms-chat .ms-answer")).to_have_count(3, timeout=ANSWER_MS)
+    expect(page.locator("#ms-chat .ms-answer").last.locator(".ms-resolved")).to_have_count(0)
+    _no_sideways_scroll(page)
+    assert _axe(page, "#ms-main") == []
+
+
+def test_suggested_question_is_clicked_and_answered(page) -> None:
+    from playwright.sync_api import expect
+
+    _only(page)
+    first = page.locator("#ms-suggest button").first
+    expect(first).to_be_visible(timeout=READY_MS)
+    seen = time.monotonic()
+    shown = page.locator("#ms-suggest button:visible").count()
+    assert 2 <= shown <= 4, shown
+    question = first.inner_text().strip()
+    t0 = time.monotonic()
+    first.click()
+    answer = page.locator("#ms-chat .ms-answer").last
+    expect(answer).to_be_visible(timeout=ANSWER_MS)
+    clicked = time.monotonic() - t0
+    asked = page.locator("#ms-chat .ms-question").last.inner_text().strip()
+    assert asked == question
+    assert answer.locator(".ms-lead").count() == 1 and answer.locator("a.ms-cite").count() >= 1
+    expect(page.locator("#ms-suggest button").first).not_to_have_text(question)  # next ones
+    t = page.ms_times
+    print(f"\nfirst visit at {page.ms}: page {t['goto']:.2f} s, ready {t['ready']:.2f} s, "
+          f"suggestions shown {seen - t['t0']:.2f} s after navigation, "
+          f"clicked suggestion answered in {clicked:.2f} s")  # fmt: skip
+
+
+def test_a_mark_is_recorded_and_survives_a_restart(page, browser, app_url: str) -> None:
+    import sqlite3
+
+    from playwright.sync_api import expect
+
+    _only(page, [(1280, "light")])
+    _ask(page, "How many people were injured?")
+    page.locator("#ms-marks").get_by_text("Mark an answer for the maintainers").click()
+    page.locator("#ms-mark-kind").get_by_text("Wrong quote").click()
+    page.locator("#ms-mark-comment textarea").fill("<i>quote [2] is about deaths</i>")
+    page.locator("#ms-mark-send").click()
+    done = page.locator("#ms-mark-done .ms-mark-done")
+    expect(done).to_contain_text("Thank you", timeout=20_000)
+    expect(done).to_contain_text("<i>quote [2] is about deaths</i>")  # shown back as text
+    assert done.locator("i").count() == 0
+    assert _axe(page, "#ms-main") == []
+    restart_app()
+    with sqlite3.connect(FEEDBACK_DB) as con:
+        sql = "SELECT mark, comment, question, citations, manifest FROM marks"
+        rows = con.execute(sql).fetchall()
+    assert any(r[0] == "wrong_quote" and r[1] == "<i>quote [2] is about deaths</i>"
+               and r[2] == "How many people were injured?" and "quote" in r[3] and len(r[4]) == 64
+               for r in rows), rows  # fmt: skip
+    fresh = browser.new_page()
+    fresh.goto(app_url)  # the restarted app serves and still reads the same database
+    expect(fresh.locator("#ms-status")).to_contain_text("Ready", timeout=READY_MS)
+    fresh.close()

@@ -41,6 +41,27 @@ EN: dict[str, str] = {
     "preparing": "Preparing the search index (first start)…",
     "preparing_body": "Your question will be answered as soon as it is ready.",
     "error_title": "Something went wrong",
+    # conversation, suggestions, marks
+    "alone": "Ask “{question}” on its own",
+    "suggest_title": "Suggested questions",
+    "mark_title": "Mark an answer for the maintainers",
+    "mark_answer": "Answer",
+    "mark_quote": "Which part",
+    "mark_whole": "The whole answer",
+    "mark_kind": "Your mark",
+    "mark_good": "Good",
+    "mark_wrong_quote": "Wrong quote",
+    "mark_missing": "Missing something",
+    "mark_should_refuse": "Should have refused",
+    "mark_comment": "Comment (optional, up to 1000 characters)",
+    "mark_send": "Send mark",
+    "mark_thanks": "Thank you: “{mark}” recorded on {what} of “{question}”.",
+    "mark_thanks_comment": "Your comment: {comment}",
+    "mark_no_answer": "Ask a question first: marks are about an answer.",
+    "mark_no_kind": "Choose a mark first.",
+    "mark_failed": "The mark could not be stored ({error}).",
+    "mark_quote_n": "quote [{n}]",
+    "mark_answer_n": "{n}. {question}",
     # answer
     "answering": "Answering: {question}",
     "lead_one": "{items}.",
@@ -130,7 +151,19 @@ EN: dict[str, str] = {
         "The **Compare** tab shows every point the articles disagree on. "
         "*Present* shows one point at a time in large type for a projector (arrow keys to "
         "move). Pick points and download a printable handout that names each article and "
-        "quotes it word for word."
+        "quotes it word for word.\n\n"
+        "## A conversation\n\n"
+        "A follow-up such as *And injured?* is read with the questions before it; the answer "
+        "then starts with *Answering: …* and the full question it answered, and one click asks "
+        "it on its own instead. Suggested questions come from the articles themselves.\n\n"
+        "## Your marks\n\n"
+        "You can mark an answer or one of its quotes (good, wrong quote, missing something, "
+        "should have refused) with an optional comment, so the maintainers can fix mistakes. "
+        "**What is stored**, in a database on this server: the question as asked, the full "
+        "question answered, the quotes shown (article, position and text), your mark and "
+        "comment, the time, and a fingerprint of the search index that answered. **Nothing "
+        "that identifies you** is stored: no name, address, IP address, cookie, session or "
+        "browser details. Please do not write personal details in a comment."
     ),
 }
 
@@ -162,6 +195,26 @@ RU: dict[str, str] = {
     "preparing": "Готовится поисковый индекс (первый запуск)…",
     "preparing_body": "Ответ появится, как только индекс будет готов.",
     "error_title": "Что-то пошло не так",
+    "alone": "Задать «{question}» как отдельный вопрос",
+    "suggest_title": "Можно спросить",
+    "mark_title": "Отметить ответ для разработчиков",
+    "mark_answer": "Ответ",
+    "mark_quote": "Что отмечаете",
+    "mark_whole": "Весь ответ",
+    "mark_kind": "Ваша отметка",
+    "mark_good": "Хорошо",
+    "mark_wrong_quote": "Неверная цитата",
+    "mark_missing": "Чего-то не хватает",
+    "mark_should_refuse": "Надо было отказать",
+    "mark_comment": "Комментарий (по желанию, до 1000 знаков)",
+    "mark_send": "Отправить отметку",
+    "mark_thanks": "Спасибо: отметка «{mark}» записана для {what} ответа на «{question}».",
+    "mark_thanks_comment": "Ваш комментарий: {comment}",
+    "mark_no_answer": "Сначала задайте вопрос: отметка относится к ответу.",
+    "mark_no_kind": "Сначала выберите отметку.",
+    "mark_failed": "Не удалось сохранить отметку ({error}).",
+    "mark_quote_n": "цитаты [{n}]",
+    "mark_answer_n": "{n}. {question}",
     "answering": "Отвечаю на вопрос: {question}",
     "lead_one": "{items}.",
     "lead_differ": "Источники отвечают по-разному. {items}.",
@@ -237,7 +290,17 @@ RU: dict[str, str] = {
         "- Где статьи **молчат**, так и говорит, а не гадает.\n\n"
         "## Чего он не делает\n\n"
         "- **Ответы не пишет ИИ.** Отрывки находятся поиском и цитируются как есть.\n"
-        "- Он не решает, какой источник прав."
+        "- Он не решает, какой источник прав.\n\n"
+        "## Разговор\n\n"
+        "Уточняющий вопрос вроде *А раненых?* читается вместе с предыдущими; ответ начинается "
+        "с *Отвечаю на вопрос: …*, и одним нажатием его можно задать как отдельный вопрос.\n\n"
+        "## Ваши отметки\n\n"
+        "Ответ или цитату можно отметить (хорошо, неверная цитата, чего-то не хватает, надо "
+        "было отказать) и добавить комментарий. **Что сохраняется** в базе на этом сервере: "
+        "вопрос, полный вопрос, на который дан ответ, показанные цитаты, отметка и "
+        "комментарий, время и отпечаток поискового индекса. **Ничего, что вас "
+        "идентифицирует**, не сохраняется: ни имени, ни IP-адреса, ни cookie, ни данных "
+        "браузера."
     ),
 }
 
@@ -255,6 +318,22 @@ RU_POINTS: dict[str, str] = {
     "trigger": "С чего всё началось",
     "ethnic": "Был ли это этнический конфликт?",
 }
+RU_POINTS.update(
+    {  # the ids of the points discovered by the catalogue (qa.engine)
+        "people_killed": "Погибшие",
+        "people_detained": "Задержанные",
+        "private_houses_damaged": "Повреждённые жилые дома",
+        "retail_outlets_damaged": "Повреждённые торговые объекты",
+        "vehicles_damaged": "Повреждённые автомобили",
+        "distance_masanchi_sortobe_km": "Расстояние Масанчи–Сортобе (км)",
+        "inhabitants": "Число жителей",
+        "citizens_crossed_border": "Пересёкшие границу",
+        "people_fled": "Бежавшие",
+        "returned": "Вернувшиеся",
+        "who_attacked": "Кто на кого напал",
+        "police": "Как действовала полиция",
+    }
+)
 RU.update({f"point_{k}": v for k, v in RU_POINTS.items()})
 
 MESSAGES: dict[str, Mapping[str, str]] = {"en": EN, "ru": RU}
@@ -264,7 +343,8 @@ UI_KEYS = (
     "tab_ask", "tab_compare", "tab_about", "chat_label", "chat_placeholder", "ask",
     "question_label", "question_placeholder", "try", "read_articles", "close_panel",
     "article_pick", "show_furniture", "present", "handout_pick", "handout_download",
-    "panel_title", "intro", "about", "cite_pick", "compare_intro",
+    "panel_title", "intro", "about", "cite_pick", "compare_intro", "suggest_title",
+    "mark_title", "mark_answer", "mark_quote", "mark_kind", "mark_comment", "mark_send",
 )  # fmt: skip
 #: example questions under the chat box
 EXAMPLES = (

@@ -2,8 +2,9 @@
 
 Warm-up runs once in a background thread so the page (and the article viewer) is usable while
 the index loads; it ends by checking which first-visit suggestions the engine answers
-confidently (within :data:`SUGGEST_BUDGET_S`). Articles come from the engine's store once it is ready (it reloads after a
-seed edit), and straight from ``seeds/`` before that: never from a private cache.
+confidently (within :data:`SUGGEST_BUDGET_S`). Articles come from the engine's store once it
+is ready (it reloads after a seed edit), and straight from ``seeds/`` before that: never from
+a private cache. Also: the feedback database path and the index manifest hash.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from pathlib import Path
 import qa
 import qa.suggest
 from index.types import Article, Source
-from qa.present.messages import t
+from qa.present.messages import lang_of, point_label, t
 
 #: how long a question waits for the index before giving up (seconds)
 READY_TIMEOUT_S = 600.0
 #: seconds of warm-up spent checking first-visit suggestions (each is one answer, ~0.7 s)
-SUGGEST_BUDGET_S = 8.0
+SUGGEST_BUDGET_S = 5.0
 #: entity kinds a suggestion can be about (spaCy labels; NORP, dates and numbers are not)
 ENTITY_KINDS = frozenset({"PERSON", "GPE", "LOC", "FAC", "ORG"})
 
@@ -137,6 +138,7 @@ def manifest_hash() -> str:
 # --------------------------------------------------------------------------- suggestions
 
 _inputs: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+_point_ids: dict[str, str] = {}  #: English label -> point id (for the Russian label)
 _first: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
 
 
@@ -147,8 +149,11 @@ def suggestion_inputs() -> tuple[list[str], list[tuple[str, str]]]:
     if not key:
         return [], []
     if key not in _inputs:
-        points = sorted((p for p in qa.engine().catalogue() if p.contested),
-                        key=lambda p: -len({c.doc_id for c in p.claims}))
+        points = sorted(
+            (p for p in qa.engine().catalogue() if p.contested),
+            key=lambda p: -len({c.doc_id for c in p.claims}),
+        )
+        _point_ids.update({p.label: p.point for p in points})
         _inputs[key] = ([p.label for p in points], _entities(qa.engine().corpus().store))
     return _inputs[key]
 
@@ -168,29 +173,36 @@ def _entities(store: object) -> list[tuple[str, str]]:
     for name in sorted(votes, key=lambda n: (-len(seen[n]), n)):
         label, n = votes[name].most_common(1)[0]
         plural = f"{name}s" in votes or (name.endswith("s") and name[:-1] in votes)
-        if (label in ENTITY_KINDS and n >= 0.7 * sum(votes[name].values())
-                and len(seen[name]) >= 2 and not plural and name[:1].isupper()):
+        if (
+            label in ENTITY_KINDS
+            and n >= 0.7 * sum(votes[name].values())
+            and len(seen[name]) >= 2
+            and not plural
+            and name[:1].isupper()
+        ):
             out.append((name, label))
     return out
 
 
 def _check_first_suggestions() -> None:
-    """Keep the points and entities whose first-visit question is answered confidently
-    (checked in English, best first, until four pass or the time budget is spent)."""
+    """Answer each first-visit candidate (a point's or an entity's question, in English) and
+    keep the points and entities by how confidently they are answered, refusals dropped
+    (until the time budget is spent; unchecked ones follow in their own order)."""
     key = manifest_hash()
     points, entities = suggestion_inputs()
-    candidates = [([p], []) for p in points[:4]] + [([], [e]) for e in entities[:8]]
-    kept_p, kept_e, deadline = [], [], time.monotonic() + SUGGEST_BUDGET_S
-    for ps, es in candidates:
-        if len(kept_p) + len(kept_e) >= qa.suggest.MAX_SUGGESTIONS or time.monotonic() > deadline:
+    candidates = [([p], []) for p in points[:3]] + [([], [e]) for e in entities[:5]]
+    scored, deadline = [], time.monotonic() + SUGGEST_BUDGET_S
+    for i, (ps, es) in enumerate(candidates):
+        if time.monotonic() > deadline:
             break
         try:
             ans = qa.engine().answer(qa.suggest.suggest(None, "en", ps, es)[0])
         except Exception:  # a failed check only drops that suggestion
             continue
-        if not ans.refused and ans.confident:
-            kept_p, kept_e = kept_p + ps, kept_e + es
-    _first[key] = (kept_p, kept_e)
+        if not ans.refused:
+            scored.append((not ans.confident, -ans.confidence, i, ps, es))
+    scored.sort(key=lambda x: x[:3])
+    _first[key] = ([p for *_, ps, _ in scored for p in ps], [e for *_, es in scored for e in es])
 
 
 def suggestions(answer: dict | None, language: str | None) -> list[str]:
@@ -201,9 +213,10 @@ def suggestions(answer: dict | None, language: str | None) -> list[str]:
         return []
     if answer is None:
         kept_p, kept_e = _first.get(manifest_hash(), ([], []))
-        if len(kept_p) + len(kept_e) >= qa.suggest.MIN_SUGGESTIONS:
-            return qa.suggest.suggest(None, language, kept_p, kept_e)
-        rest_p = kept_p + [p for p in points if p not in kept_p]
-        rest_e = kept_e + [e for e in entities if e not in kept_e]
-        return qa.suggest.suggest(None, language, rest_p, rest_e)
-    return qa.suggest.suggest(answer, language, points, entities)
+        if len(kept_p) + len(kept_e) >= qa.suggest.MIN_SUGGESTIONS:  # else unchecked, in order
+            points, entities = kept_p, kept_e
+    else:
+        language = answer.get("language") or language
+    language = lang_of(language)
+    labels = [point_label(_point_ids.get(p, ""), p, language) for p in points]
+    return qa.suggest.suggest(answer, language, labels, entities)

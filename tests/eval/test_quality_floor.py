@@ -1,10 +1,12 @@
-"""End-to-end quality floor on the evaluation set: a regression in answering fails CI.
+"""End-to-end quality floor on the TEST split, with the bank holding dev questions only:
+a regression in answering fails CI.
 
-The floors sit just under what the system reaches (see eval/report.md); the answers are
+The floors sit just under what the system reaches (eval/report.md); the answers are
 deterministic, so a drop below them is a real change, not noise.
 """
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -14,20 +16,26 @@ pytestmark = pytest.mark.slow
 
 FLOORS = {
     "verbatim_rate": 1.0,
-    "citation_recall": 0.58,
-    "citation_precision": 0.40,
-    "must_include_accuracy": 0.55,
-    "refusal_recall": 0.68,
-    "disagreement_coverage": 0.85,
-    "crag_score": 0.25,
+    "citation_recall": 0.60,
+    "citation_precision": 0.35,
+    "first_quote_accuracy": 0.55,
+    "must_include_accuracy": 0.58,
+    "refusal_recall": 0.30,
+    "disagreement_coverage": 0.65,
 }
-CEILINGS = {"false_refusal_rate": 0.10}
+CEILINGS = {"false_refusal_rate": 0.10, "calibration_error": 0.10}
 
 
 @pytest.fixture(scope="module")
 def scores(real_engine):
-    items = scorer.load_items(scorer.QUESTIONS_PATH)
-    answers = [real_engine.answer(item["question"]).to_dict() for item in items]
+    from qa.engine import Engine
+
+    eng = Engine(replace(real_engine.settings, bank_splits=("dev",)),
+                 embedder=real_engine.embedder, use_embedder=real_engine.use_embedder,
+                 nlp=real_engine.nlp)
+    items = [i for i in scorer.load_items(scorer.QUESTIONS_PATH) if i["split"] == "test"]
+    assert all(e.split == "dev" for e in eng.loaded().bank.entries)
+    answers = [eng.answer(item["question"]).to_dict() for item in items]
     return scorer.score(items, answers, scorer.load_seeds(scorer.SEEDS_DIR))
 
 
