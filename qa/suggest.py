@@ -28,7 +28,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "person": "Who is {name}?",
         "place": "What happened in {name}?",
         "org": "What did {name} do?",
-        "point": "What do the sources say about {label}?",
+        "point": "How many {label} do the sources report?",
     },
     "ru": {
         "each": "Что пишет каждый источник?",
