@@ -194,6 +194,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--questions", type=Path, default=scorer.QUESTIONS_PATH)
     ap.add_argument("--seeds", type=Path, default=scorer.SEEDS_DIR)
     ap.add_argument("--no-curve", action="store_true", help="skip the learning curve")
+    ap.add_argument("--from-feedback", type=Path, nargs="?", const=Path("eval/out/drafts.jsonl"),
+                    default=None, help="turn reader marks into draft items for review (never "
+                                       "into the test split) and exit")
     ap.add_argument(
         "--answers-dir", type=Path, default=None, help="also save each system's answers as JSONL"
     )
@@ -203,6 +206,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run, score, print and write the report; returns the process exit code."""
     args = parse_args(argv)
+    if args.from_feedback is not None:
+        from qa.feedback import write_drafts
+        from qa.settings import Settings
+
+        db = Settings.from_env().feedback_db
+        args.from_feedback.parent.mkdir(parents=True, exist_ok=True)
+        n = write_drafts(db, args.from_feedback)
+        print(f"[eval] {n} draft item(s) from {db} written to {args.from_feedback}; review them "
+              "and move the good ones into seeds/bank with split dev", file=sys.stderr)
+        return 0
     every = scorer.load_items(args.questions)
     items = [i for i in every if i.get("split", "test") == args.split][: args.limit]
     dev = [i for i in every if i.get("split") == "dev"][: args.limit]

@@ -54,6 +54,21 @@ def _overlaps(doc: str, s: int, e: int, gold: list[tuple[str, int, int]]) -> boo
     return any(doc == d and s < ge and gs < e for d, gs, ge in gold)
 
 
+def _same_fact(items: list[dict]) -> dict[str, frozenset[str]]:
+    """id -> ids of the items that share an evidence quote with it (itself included)."""
+    by_quote: dict[tuple[str, str], set[str]] = {}
+    for i in items:
+        for ev in i.get("evidence", []):
+            by_quote.setdefault((ev["doc"], ev["quote"]), set()).add(i["id"])
+    out = {}
+    for i in items:
+        ids = {i["id"]}
+        for ev in i.get("evidence", []):
+            ids |= by_quote[(ev["doc"], ev["quote"])]
+        out[i["id"]] = frozenset(ids)
+    return out
+
+
 def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
     """Per question: features, labels, sentence ids and what question features need."""
     from qa.bank import Bank
@@ -63,6 +78,7 @@ def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
     store = corpus.store
     bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors, ("dev",),
                 lambda t: analyse(t, engine.nlp, aliases=corpus.aliases))
+    same_fact = _same_fact(items)
     out = []
     for n, item in enumerate(items, 1):
         q = analyse(item["question"], engine.nlp, aliases=corpus.aliases)
@@ -76,8 +92,10 @@ def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
         out.append({"item": item, "ids": ids, "x": x, "y": y, "checks": chk, "query": query,
                     "unknown": bool(unknown_names(corpus, q)),
                     "unseen": focus_unknown(corpus, query),
+                    # leave the question and its paraphrases (same evidence) out, as for a new
+                    # question whose fact the bank may not hold
                     "votes": bank.votes(query.vector, query.use_vector, q.language,
-                                        exclude=item["id"]),  # leave-one-out
+                                        exclude=same_fact[item["id"]]),
                     "answerable": bool(item.get("answerable", True)),
                     "recall": bool(y.any()) if gold else None})
         if n % 100 == 0:

@@ -110,6 +110,11 @@ class Bank:
         self.english = np.asarray([e.lang == "en" for e in self.entries], dtype=bool)
         self._analyse = lru_cache(maxsize=4096)(analyse)
 
+    def prepare(self) -> None:
+        """Analyse every entry now (warm-up), so matching never runs the parser on the bank."""
+        for e in self.entries:
+            self._analyse(e.question)
+
     def subset(self, keep: list[int]) -> Bank:
         """A bank of the entries at positions ``keep`` (for learning curves)."""
         new = object.__new__(Bank)
@@ -141,18 +146,23 @@ class Bank:
         return out
 
     def neighbours(self, vector: np.ndarray | None, use_vector: np.ndarray | None,
-                   language: str, k: int = 5, exclude: str = "") -> list[tuple[BankEntry, float]]:
-        """The ``k`` closest entries (any agreement), closest first."""
+                   language: str, k: int = 5, exclude: str | frozenset[str] = ""
+                   ) -> list[tuple[BankEntry, float]]:
+        """The ``k`` closest entries (any agreement), closest first, leaving out the ids in
+        ``exclude`` (one id or a set)."""
+        skip = {exclude} if isinstance(exclude, str) else set(exclude)
         cos = self.cosines(vector, use_vector, language)
         out = []
-        for j in np.argsort(-cos)[: k + 1]:
+        for j in np.argsort(-cos):
             e = self.entries[int(j)]
-            if e.id != exclude and cos[j] > -1.0:
+            if e.id not in skip and cos[j] > -1.0:
                 out.append((e, float(cos[j])))
-        return out[:k]
+            if len(out) >= k:
+                break
+        return out
 
     def votes(self, vector: np.ndarray | None, use_vector: np.ndarray | None, language: str,
-              exclude: str = "") -> tuple[float, float]:
+              exclude: str | frozenset[str] = "") -> tuple[float, float]:
         """(share of unanswerable among the closest entries, weighted by cosine; the closest
         cosine): how verified questions like this one were judged."""
         near = self.neighbours(vector, use_vector, language, NEIGHBOURS, exclude)

@@ -164,6 +164,8 @@ class Engine:
             self.use_embedder.encode(["разогрев"])
         analyse("How many people were killed in Masanchi?", self.nlp)
         analyse("Сколько человек погибло?", self.nlp)
+        self.loaded().bank.prepare()
+        self.query(analyse("Сколько человек погибло?", self.nlp))  # the dictionary
 
     # -- the path of one question ----------------------------------------------------------
     def query(self, question: Question, corpus: Corpus | None = None) -> Query:

@@ -14,16 +14,16 @@ from eval import scorer
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {
+FLOORS = {  # measured on test: 1.0, .666, .438, .609, .597, .385, .694 (eval/report.md)
     "verbatim_rate": 1.0,
-    "citation_recall": 0.60,
-    "citation_precision": 0.35,
-    "first_quote_accuracy": 0.55,
-    "must_include_accuracy": 0.58,
-    "refusal_recall": 0.30,
-    "disagreement_coverage": 0.65,
+    "citation_recall": 0.64,
+    "citation_precision": 0.42,
+    "first_quote_accuracy": 0.58,
+    "must_include_accuracy": 0.57,
+    "refusal_recall": 0.35,
+    "disagreement_coverage": 0.66,
 }
-CEILINGS = {"false_refusal_rate": 0.10, "calibration_error": 0.10}
+CEILINGS = {"false_refusal_rate": 0.10, "calibration_error": 0.10}  # measured .084, .080
 
 
 @pytest.fixture(scope="module")
