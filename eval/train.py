@@ -251,7 +251,7 @@ def tune_bank(engine, items: list[dict], seeds: dict[str, str]) -> dict[str, flo
 
 
 #: Selection settings tried on dev (ranker probability floors and ratios).
-SELECTION_GRID = {"keep_ratio": (0.5, 0.7, 0.85), "keep_floor": (0.3, 0.5, 0.7),
+SELECTION_GRID = {"keep_ratio": (0.5, 0.7, 0.85, 0.92), "keep_floor": (0.3, 0.4, 0.5, 0.7),
                   "single_answer": (0.6, 0.75, 0.9)}
 
 
@@ -320,7 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     qx, right, answerable = question_rows(rows, ranker_for)
     p_right = _oof_plain(qx, right)
     p_ans = _oof_plain(qx, answerable)
-    refuse_below, rec, frr = choose_refusal(p_ans, answerable)
+    russian = np.asarray([r["item"]["lang"] == "ru" for r in rows])
+    refuse_below, rec, frr = choose_refusal(p_ans[~russian], answerable[~russian])
+    refuse_below_ru, rec_ru, frr_ru = choose_refusal(p_ans[russian], answerable[russian])
     confidence = _fit_plain(qx, right)
     answerable_model = _fit_plain(qx, answerable)
     bank = tune_bank(engine, items, seeds)
@@ -328,7 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps({"ranker": ranker.to_dict(), "confidence":
                                     _fit_plain(qx, right).to_dict(), "answerable":
                                     _fit_plain(qx, answerable).to_dict(),
-                                    "refuse_below": refuse_below}) + "\n")
+                                    "refuse_below": refuse_below,
+                                    "refuse_below_ru": refuse_below_ru}) + "\n")
     from qa.rank import Models
 
     engine.models = Models.load(args.out)
@@ -338,12 +341,15 @@ def main(argv: list[str] | None = None) -> int:
         "candidate_recall": round(recall, 4), "cv_first_quote": {k: round(v, 4)
                                                                   for k, v in cv.items()},
         "chosen": best_lr, "confidence_ece_oof": round(ece(p_right, right), 4),
+        "refusal_oof_ru": {"threshold": refuse_below_ru, "refusal_recall": round(rec_ru, 4),
+                           "false_refusal": round(frr_ru, 4)},
         "refusal_oof": {"threshold": refuse_below, "refusal_recall": round(rec, 4),
                         "false_refusal": round(frr, 4)},
         "bank": bank, "selection": selection, "seconds": round(time.perf_counter() - t0, 1),
     }
     model = {"ranker": ranker.to_dict(), "confidence": confidence.to_dict(),
              "answerable": answerable_model.to_dict(), "refuse_below": refuse_below,
+             "refuse_below_ru": refuse_below_ru,
              "features": FEATURES, "question_features": QUESTION_FEATURES,
              "training": report}
     args.out.parent.mkdir(parents=True, exist_ok=True)

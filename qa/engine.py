@@ -109,6 +109,12 @@ class Engine:
                                       self.use_embedder if self.settings.index.multilingual
                                       else None)
                 corpus = prepare(store)
+                current = [_still_verbatim(item, store.articles) for item in store.bank]
+                store.bank = [it for it, ok in zip(store.bank, current, strict=True) if ok]
+                rows = np.asarray([i for i, ok in enumerate(current) if ok], dtype=np.int64)
+                store.bank_vectors = store.bank_vectors[rows]
+                if store.bank_use_vectors is not None:
+                    store.bank_use_vectors = store.bank_use_vectors[rows]
                 bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors,
                             self.settings.bank_splits,
                             lambda text: analyse(text, self.nlp, aliases=corpus.aliases,
@@ -182,8 +188,9 @@ class Engine:
         vocab = corpus.idf.keys()
         english = tuple(english_terms(list(question.focus), vocabulary=vocab,
                                       per_word=self.settings.translations_per_word))
-        figure = next(iter(english_terms([question.figure], vocabulary=vocab, per_word=1)),
-                      "") if question.figure else ""
+        options = (english_terms([question.figure], vocabulary=vocab, per_word=4)
+                   if question.figure else [])
+        figure = next((w for w in options if w in corpus.idf), options[0] if options else "")
         return Query(question, tuple(terms(" ".join(english))), english, figure, vec, use_vec)
 
     def trace(self, text: str, loaded: Loaded | None = None, exclude_bank: str = "") -> Trace:
@@ -213,7 +220,7 @@ class Engine:
             return Trace(question, query, ranked, unknown, match, p_answerable,
                          self.settings.bank_confidence, reason)
         reason = refusal_reason(question, list(unknown), ranked.checks, p_answerable,
-                                self.models.refuse_below)
+                                self.models.threshold(question.language))
         return Trace(question, query, ranked, unknown, None, p_answerable, confidence, reason)
 
     @staticmethod
@@ -379,6 +386,16 @@ class Engine:
         return list(self.loaded().points)
 
 
+def _still_verbatim(item: dict, articles: dict) -> bool:
+    """A verified question is still verified only while all its evidence is in the articles
+    as they are now (an edited seed file makes it stale: the ranker answers instead)."""
+    for ev in item.get("evidence", []):
+        art = articles.get(ev.get("doc"))
+        if art is None or ev.get("quote", "") not in art.text:
+            return False
+    return True
+
+
 def _clean_history(history: object) -> list:
     """The usable earlier turns: strings, or dicts with a string "question" (others dropped)."""
     if not isinstance(history, list | tuple):
@@ -404,4 +421,3 @@ def _first_first(citations: list[Citation], first: Citation) -> list[Citation]:
     return [replace(c, n=i) for i, c in enumerate([first, *rest], start=1)]
 
 
-_ = np  # numpy arrays flow through Ranked

@@ -154,9 +154,16 @@ class Models:
     ranker: Linear
     confidence: Linear
     answerable: Linear
-    refuse_below: float  #: refuse when P(answerable) is below this
+    refuse_below: float  #: refuse when P(answerable) is below this (English questions)
     sha256: str = ""  #: of the model file (recorded in answers' provenance)
     trained: bool = True
+    refuse_below_ru: float | None = None  #: the same for Russian questions (None: as English)
+
+    def threshold(self, language: str) -> float:
+        """The refusal threshold on P(answerable) for a question in ``language``."""
+        if language == "ru" and self.refuse_below_ru is not None:
+            return self.refuse_below_ru
+        return self.refuse_below
 
     @classmethod
     def load(cls, path: Path) -> Models:
@@ -169,7 +176,9 @@ class Models:
                 return cls.untrained()  # trained on other features: retrain (make train)
             return cls(Linear.from_dict(d["ranker"]), Linear.from_dict(d["confidence"]),
                        Linear.from_dict(d["answerable"]), float(d["refuse_below"]),
-                       hashlib.sha256(raw).hexdigest())
+                       hashlib.sha256(raw).hexdigest(),
+                       refuse_below_ru=(float(d["refuse_below_ru"])
+                                        if d.get("refuse_below_ru") is not None else None))
         except (OSError, ValueError, KeyError, TypeError):
             return cls.untrained()
 

@@ -14,7 +14,7 @@ from eval import scorer
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {  # measured on test: 1.0, .666, .438, .609, .597, .385, .694 (eval/report.md)
+FLOORS = {  # measured on test: 1.0, .668, .441, .612, .600, .385, .691 (eval/report.md)
     "verbatim_rate": 1.0,
     "citation_recall": 0.64,
     "citation_precision": 0.42,
@@ -23,7 +23,7 @@ FLOORS = {  # measured on test: 1.0, .666, .438, .609, .597, .385, .694 (eval/re
     "refusal_recall": 0.35,
     "disagreement_coverage": 0.66,
 }
-CEILINGS = {"false_refusal_rate": 0.10, "calibration_error": 0.10}  # measured .084, .080
+CEILINGS = {"false_refusal_rate": 0.10, "calibration_error": 0.10}  # measured .084, .082
 
 
 @pytest.fixture(scope="module")

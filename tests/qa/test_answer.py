@@ -79,7 +79,7 @@ def test_first_quote_confidence_and_answer_span(real_engine):
     a = real_engine.answer("How far is Masanchi from the administrative centre of Korday district?")
     assert not a.refused and a.citations[0].n == 1
     assert 0.0 <= a.confidence <= 1.0 and a.basis in ("verified", "ranked")
-    assert "60 kilometres" in a.citations[0].answer
+    assert "60 kilometres" in " ".join(a.citations[0].answer.split())  # no-break spaces
 
 
 def test_a_follow_up_is_resolved_and_a_new_topic_is_not(real_engine):
@@ -88,8 +88,11 @@ def test_a_follow_up_is_resolved_and_a_new_topic_is_not(real_engine):
     assert any("injur" in c.quote or "wounded" in c.quote for c in a.citations)
     b = real_engine.answer("Who is Husei Daurov?", history=["How many people were killed?"])
     assert b.resolved_question == "" and b.to_dict()["resolved_question"] == b.question
-    assert real_engine.answer("Who is Husei Daurov?").to_dict() == {
-        **b.to_dict(), "timings_ms": real_engine.answer("Who is Husei Daurov?").timings_ms}
+    alone = real_engine.answer("Who is Husei Daurov?").to_dict()
+    followed = b.to_dict()
+    alone.pop("timings_ms")
+    followed.pop("timings_ms")
+    assert alone == followed  # a question that stands alone: history changes nothing
 
 
 @pytest.mark.parametrize("q", ["Who won the 2020 Champions League?",
