@@ -62,6 +62,7 @@ class Loaded:
     bank: Bank
     fingerprint: tuple
     points: tuple[ContestedPoint, ...]  #: the catalogue, discovered from the claims
+    point_vectors: np.ndarray | None = None  #: USE vectors of the figure points' counted things
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,10 @@ class Engine:
                     texts={d: a.text for d, a in store.articles.items()},
                     sentence_vectors=store.sentence_vectors,
                     labels=load_labels(self.settings.index.seeds_dir / POINT_LABELS)))
-                self._loaded = Loaded(corpus, bank, fp, points)
+                counted = [p for p in points if p.kind == "figure" and p.counts]
+                vectors = (self.use_embedder.encode([p.counts[0] for p in counted])
+                           if counted and self.settings.index.multilingual else None)
+                self._loaded = Loaded(corpus, bank, fp, points, vectors)
         return self._loaded
 
     def replace_bank(self, bank: Bank | None) -> None:
@@ -188,10 +192,23 @@ class Engine:
         vocab = corpus.idf.keys()
         english = tuple(english_terms(list(question.focus), vocabulary=vocab,
                                       per_word=self.settings.translations_per_word))
-        options = (english_terms([question.figure], vocabulary=vocab, per_word=4)
-                   if question.figure else [])
-        figure = next((w for w in options if w in corpus.idf), options[0] if options else "")
+        figure = self.counted_thing(question) if question.figure else ""
         return Query(question, tuple(terms(" ".join(english))), english, figure, vec, use_vec)
+
+    def counted_thing(self, question: Question) -> str:
+        """What a Russian count question counts, in the articles' English: the counted phrase
+        of the figure point whose multilingual vector is closest to the question's figure word
+        (at least ``point_min_cosine``), else the dictionary's first translation."""
+        loaded = self.loaded()
+        counted = [p for p in loaded.points if p.kind == "figure" and p.counts]
+        if loaded.point_vectors is not None and counted:
+            cos = loaded.point_vectors @ self.use_embedder.encode([question.figure])[0]
+            best = int(np.argmax(cos))
+            if cos[best] >= self.settings.point_min_cosine:
+                return counted[best].counts[0].split()[-1]
+        options = english_terms([question.figure], vocabulary=loaded.corpus.idf.keys(),
+                                per_word=1)
+        return options[0] if options else ""
 
     def trace(self, text: str, loaded: Loaded | None = None, exclude_bank: str = "") -> Trace:
         """Analyse, retrieve, rank, match the bank and decide refusal for a checked question."""

@@ -41,6 +41,8 @@ class Settings:
                           "MASANCHI_FEEDBACK_DB overrides"})
     translations_per_word: int = field(
         default=3, metadata={"help": "English candidates kept per Russian focus word"})
+    point_min_cosine: float = field(
+        default=0.3, metadata={"help": "USE cosine for a Russian figure word to name a point"})
     # -- candidates -------------------------------------------------------------------------
     candidates_per_list: int = field(
         default=40, metadata={"help": "sentences taken from each list (MiniLM, USE, BM25)"})
