@@ -22,7 +22,7 @@ from index.corpus import BANK_DIR
 from index.embed import Embedder, minilm, use
 from index.store import load_or_build
 from index.text import terms
-from qa.bank import Bank, Match
+from qa.bank import Bank, BankEntry, Match
 from qa.contested import asks, disagreements_for, discover_points, load_labels, point_sentences
 from qa.followup import resolve
 from qa.inputs import check_question
@@ -110,16 +110,8 @@ class Engine:
                                       self.use_embedder if self.settings.index.multilingual
                                       else None)
                 corpus = prepare(store)
-                current = [_still_verbatim(item, store.articles) for item in store.bank]
-                store.bank = [it for it, ok in zip(store.bank, current, strict=True) if ok]
-                rows = np.asarray([i for i, ok in enumerate(current) if ok], dtype=np.int64)
-                store.bank_vectors = store.bank_vectors[rows]
-                if store.bank_use_vectors is not None:
-                    store.bank_use_vectors = store.bank_use_vectors[rows]
-                bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors,
-                            self.settings.bank_splits,
-                            lambda text: analyse(text, self.nlp, aliases=corpus.aliases,
-                                                 split=True))
+                bank = self._bank(corpus, lambda text: analyse(text, self.nlp,
+                                                               aliases=corpus.aliases))
                 self.progress("Finding the points the sources disagree on …")
                 points = tuple(discover_points(
                     store.sentences, store.claims,
@@ -133,13 +125,19 @@ class Engine:
                 self._loaded = Loaded(corpus, bank, fp, points, vectors)
         return self._loaded
 
+    def _bank(self, corpus: Corpus, analyse_text) -> Bank:
+        """The bank of the settings' splits, without entries an edited seed made stale."""
+        store = corpus.store
+        bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors,
+                    self.settings.bank_splits, analyse_text)
+        return bank.subset([j for j, e in enumerate(bank.entries)
+                            if _still_verbatim(e, store.articles)])
+
     def replace_bank(self, bank: Bank | None) -> None:
         """Answer with another bank (None: the one built from the settings' splits again)."""
         loaded = self.loaded()
         if bank is None:
-            store = loaded.corpus.store
-            bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors,
-                        self.settings.bank_splits, loaded.bank._analyse)
+            bank = self._bank(loaded.corpus, loaded.bank._analyse)
         self._loaded = replace(loaded, bank=bank)
 
     def corpus(self) -> Corpus:
@@ -347,8 +345,7 @@ class Engine:
                 start = art.text.find(quote) if art else -1
                 if start < 0:
                     continue
-                sids = [s.id for s in store.sentences
-                        if s.doc_id == doc and s.start < start + len(quote) and start < s.end]
+                sids = corpus.sentences_overlapping(doc, start, start + len(quote))
                 p = max((prob.get(s, 0.0) for s in sids), default=0.0)
                 span = None
                 if sids and (sp := answer_span(corpus, t.question, sids[0])) is not None:
@@ -379,8 +376,7 @@ class Engine:
                 continue
             top = set(sub.ranked.ids[:3])
             ns = tuple(c.n for c in citations
-                       if any(s.id in top for s in corpus.store.sentences
-                              if s.doc_id == c.doc_id and s.start < c.end and c.start < s.end))
+                       if top & set(corpus.sentences_overlapping(c.doc_id, c.start, c.end)))
             out.append(Part(part.text, ns) if ns else Part(
                 part.text, (), "The quotes above do not answer this part."))
         return tuple(out)
@@ -388,12 +384,9 @@ class Engine:
     def _disagreements(self, loaded: Loaded, citations: list[Citation], asked: str) -> list:
         """The contested points the answer's quotes speak to (the asked figure's only, when the
         question asks for one)."""
-        sent_of = {}
-        for c in citations:
-            for s in loaded.corpus.store.sentences:
-                if s.doc_id == c.doc_id and s.start < c.end and c.start < s.end:
-                    sent_of[c.n] = s.id
-                    break
+        corpus = loaded.corpus
+        sent_of = {c.n: ids[0] for c in citations
+                   if (ids := corpus.sentences_overlapping(c.doc_id, c.start, c.end))}
         return disagreements_for(loaded.points, sent_of, asked or None)
 
     # -- catalogue -----------------------------------------------------------------------
@@ -403,14 +396,10 @@ class Engine:
         return list(self.loaded().points)
 
 
-def _still_verbatim(item: dict, articles: dict) -> bool:
+def _still_verbatim(entry: BankEntry, articles: dict) -> bool:
     """A verified question is still verified only while all its evidence is in the articles
     as they are now (an edited seed file makes it stale: the ranker answers instead)."""
-    for ev in item.get("evidence", []):
-        art = articles.get(ev.get("doc"))
-        if art is None or ev.get("quote", "") not in art.text:
-            return False
-    return True
+    return all(doc in articles and quote in articles[doc].text for doc, quote in entry.evidence)
 
 
 def _clean_history(history: object) -> list:

@@ -11,6 +11,7 @@ Pure functions over a :class:`Corpus` and a :class:`Query`.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -50,6 +51,20 @@ class Corpus:
     keys_by_initial: dict[str, tuple[str, ...]]
     aliases: dict[str, str]  #: outlet name key -> doc id
     vocabulary: frozenset[str] = field(default=frozenset())  #: lower-cased words
+    by_doc: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
+    #: doc id -> (sentence starts, sentence ids), in text order
+
+    def sentences_overlapping(self, doc_id: str, start: int, end: int) -> list[int]:
+        """Ids of the sentences of ``doc_id`` that share a character with [start, end)."""
+        starts, ids = self.by_doc.get(doc_id, ((), ()))
+        sents = self.store.sentences
+        j = max(bisect.bisect_right(starts, start) - 1, 0)
+        out = []
+        while j < len(ids) and starts[j] < end:
+            if start < sents[ids[j]].end:
+                out.append(ids[j])
+            j += 1
+        return out
 
 
 def _keys(text: str) -> frozenset[str]:
@@ -83,6 +98,11 @@ def prepare(store: Store) -> Corpus:
             by_initial[k[0]].append(k)
     vocab = frozenset(w.lower() for a in store.articles.values()
                       for w in re.findall(r"[^\W\d_]+", a.text))
+    per_doc: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for sent in sents:
+        per_doc[sent.doc_id].append((sent.start, sent.id))
+    by_doc = {d: (tuple(x for x, _ in sorted(v)), tuple(i for _, i in sorted(v)))
+              for d, v in per_doc.items()}
     return Corpus(
         store=store,
         sentence_terms=tuple(frozenset(terms(s.text)) for s in sents),
@@ -98,6 +118,7 @@ def prepare(store: Store) -> Corpus:
         keys_by_initial={k: tuple(v) for k, v in by_initial.items()},
         aliases=source_aliases({d: a.source for d, a in store.articles.items()}),
         vocabulary=vocab,
+        by_doc=by_doc,
     )
 
 
@@ -138,13 +159,16 @@ def candidates(corpus: Corpus, query: Query, settings: Settings,
     ``statements`` (every sentence stating the figure a question asks for)."""
     store, k = corpus.store, settings.candidates_per_list
     out: dict[int, dict[str, float]] = defaultdict(dict)
+
+    def add_chunks(hits: list[tuple[int, float]]) -> None:  # a chunk's sentences, by its rank
+        for rank, (c, _) in enumerate(hits, 1):
+            for i in store.chunks[c].sentence_ids:
+                out[i]["chunk"] = max(out[i].get("chunk", 0.0), 1.0 / rank)
+
     if query.vector is not None:
         for rank, (i, s) in enumerate(store.search("sentences", vector=query.vector, k=k), 1):
             out[i].update(dense=s, dense_rank=rank)
-        for rank, (c, _) in enumerate(store.search("chunks", vector=query.vector,
-                                                   k=settings.candidate_chunks), 1):
-            for i in store.chunks[c].sentence_ids:
-                out[i]["chunk"] = max(out[i].get("chunk", 0.0), 1.0 / rank)
+        add_chunks(store.search("chunks", vector=query.vector, k=settings.candidate_chunks))
     if query.use_vector is not None:
         for rank, (i, s) in enumerate(store.search("sentences", vector=query.use_vector, k=k,
                                                    model="use"), 1):
@@ -152,10 +176,7 @@ def candidates(corpus: Corpus, query: Query, settings: Settings,
     if query.terms:
         for rank, (i, s) in enumerate(store.search("sentences", terms=query.terms, k=k), 1):
             out[i].update(bm25=s, bm25_rank=rank)
-        for rank, (c, _) in enumerate(store.search("chunks", terms=query.terms,
-                                                   k=settings.candidate_chunks), 1):
-            for i in store.chunks[c].sentence_ids:
-                out[i]["chunk"] = max(out[i].get("chunk", 0.0), 1.0 / rank)
+        add_chunks(store.search("chunks", terms=query.terms, k=settings.candidate_chunks))
     for i in statements:
         out[i].setdefault("statement", 1.0)
     return dict(out)

@@ -35,8 +35,7 @@ class Settings:
     max_history: int = field(
         default=8, metadata={"help": "earlier turns of a conversation looked at"})
     feedback_db: Path = field(
-        default=Path(os.environ.get("MASANCHI_FEEDBACK_DB", "")) if os.environ.get(
-            "MASANCHI_FEEDBACK_DB") else IndexSettings().index_dir.parent / "feedback.sqlite3",
+        default=IndexSettings().index_dir.parent / "feedback.sqlite3",
         metadata={"help": "reader marks (SQLite, outside the index folder); "
                           "MASANCHI_FEEDBACK_DB overrides"})
     translations_per_word: int = field(
@@ -83,6 +82,8 @@ class Settings:
         """Defaults, then MASANCHI_MAX_CITATIONS / MASANCHI_BANK_SPLITS
         (comma-separated, "" for no bank), then overrides."""
         env: dict[str, object] = {}
+        if v := os.environ.get("MASANCHI_FEEDBACK_DB"):
+            env["feedback_db"] = Path(v)
         if (v := os.environ.get("MASANCHI_BANK_SPLITS")) is not None:
             env["bank_splits"] = tuple(x.strip() for x in v.split(",") if x.strip())
         if v := os.environ.get("MASANCHI_MAX_CITATIONS"):
