@@ -49,6 +49,15 @@ _EN_WH = re.compile(r"^(?:how|what|when|where|who|whom|whose|which|why|is|are|wa
 _RU_WH = re.compile(r"^(?:сколько|когда|где|куда|откуда|кто|кого|кем|кому|чей|чья|чьи|почему|"
                     r"зачем|отчего|что|чем|чего|как|какой|какая|какое|какие|каком|какую|каких|"
                     r"ли|расскажи|опиши|назови)\b", re.IGNORECASE)
+#: A follow-up that is only a question word, to be asked about the previous question's event.
+_BARE_WH_EN = re.compile(r"(?i)(?:(?:until|till|since|from|by|for|and|so)\s+)?"
+                         r"(?:when|where|why|how|"
+                         r"how\s+long|what\s+time|what\s+day|(?:on\s+)?what\s+date)")
+_BARE_WH_RU = re.compile(r"(?i)(?:(?:до|с|со|от|к|на|в)\s+)?(?:когда|где|куда|откуда|почему|"
+                         r"зачем|каких\s+пор|какого\s+(?:числа|времени|дня)|какой\s+даты|"
+                         r"как\s+долго|сколько\s+времени|скольких|сколько)")
+#: A Russian question word that stands alone (not "сколько человек"): it can be swapped.
+_RU_ADVERB_WH = re.compile(r"(?i)(?<![\w-])(?:когда|где|куда|откуда|почему|зачем)(?![\w-])")
 _EN_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|theirs|it|its|that|this|"
                          r"those|these|there|then)\b", re.IGNORECASE)
 _RU_PRONOUN = re.compile(r"(?<![\w-])(он|она|оно|они|его|её|ее|их|ему|ей|им|него|неё|нее|них|нему|"
@@ -67,6 +76,10 @@ _DIFFER_WORDS = frozenset("differ different difference disagree discrepancy vary
                           "toll outlet count give so much such come цифра данные разный "
                           "расходиться отличаться совпадать источник статья число издание "
                           "так".split())
+#: Answer types of a question about a figure (a "why do they differ?" then asks each source's).
+_FIGURE_TYPES = frozenset("count quantity money".split())
+_EACH_EN, _EACH_RU = "according to each source", "по данным каждого источника"
+_WHY_FIGURES_EN, _WHY_FIGURES_RU = "and why do the figures differ", "и почему цифры расходятся"
 #: "What does each source say?", "what do the other articles say?", "Что пишет каждый источник?"
 _EACH_SOURCE = re.compile(
     r"^\s*(?:and\s+|but\s+)?(?:what\s+(?:does|do|did)\s+(?:each|every|all|the\s+other|other|"
@@ -82,7 +95,7 @@ _WHY_BARE_RU = re.compile(r"^\s*(?:а\s+|и\s+)?(почему|зачем|отч�
                           r"\s*$", re.IGNORECASE)
 #: A follow-up that only names a source: "only X", "just X", "according to X", "what does X say".
 _SOURCE_ONLY_EN = re.compile(
-    r"^\s*(?:and\s+|but\s+)?(?:(?:what|how)\s+about\s+|only\s+|just\s+|according\s+to\s+|"
+    r"^\s*(?:and\s+|but\s+)?(?:(?:what|how)\s+about\s+|only\s+|just\s+|according\s+to\s+|per\s+|"
     r"(?:and\s+)?(?:what|how)\s+(?:does|do|did|is|was)\s+|in\s+|from\s+|by\s+)?(?:the\s+)?"
     r"(?P<x>.+?)(?:\s+(?:says?|said|write|writes|wrote|report|reports|reported|claims?|think|"
     r"thinks|put\s+it|have\s+to\s+say|has\s+to\s+say|only))?(?:\s*,?\s*please)?\s*(?:\s+only)?"
@@ -91,15 +104,29 @@ _SOURCE_ONLY_RU = re.compile(
     r"^\s*(?:(?:а|и|ну\s+а)\s+)?(?:что\s+(?:пишет|пишут|говорит|говорят|сообщает|сообщают)\s+|"
     r"только\s+(?:по\s+(?:данным\s+)?)?|по\s+данным\s+|по\s+версии\s+|согласно\s+|а\s+у\s+|у\s+|"
     r"по\s+)?(?P<x>.+?)(?:\s+(?:пишет|пишут|говорит|сообщает))?\s*\??\s*$", re.IGNORECASE)
-_SOURCE_WORDS_EN = frozenset("only just according to what how does do did say says said write "
-                             "writes wrote report reports reported claim claims think thinks the "
-                             "and but about please in from by is was put it have has".split())
-_SOURCE_WORDS_RU = frozenset("а и ну что пишет пишут говорит говорят сообщает сообщают только по "
-                             "данным версии согласно у".split())
+#: Words a follow-up may hold besides an outlet's name and still ask only for that outlet's
+#: account of the previous topic ("What's the WSWS version?", "Per the WSWS", "And Fergana's
+#: figure?"); any other word is a topic of its own.
+_SOURCE_WORDS_EN = frozenset(
+    "only just according to per what how does do did say says said write writes wrote report "
+    "reports reported claim claims think thinks the and but about please in from by is was put "
+    "it have has s version versions account accounts take view side story figure figures number "
+    "numbers data count estimate estimates answer give gives gave tell tells show shows state "
+    "states stated mention mentions mentioned on this that same then now regarding of a an its "
+    "their there instead outlet source article paper so ok okay many much".split())
+_SOURCE_WORDS_RU = frozenset(
+    "а и ну что пишет пишут говорит говорят сообщает сообщают только по данным данные данных "
+    "версии версия версию согласно у в во об о этом этому поводу так же как насчёт насчет "
+    "говорится "
+    "сказано сообщается написано пишется приводит приводят даёт дает считает какие какая какой "
+    "цифры цифра цифру число ли есть там издание издания источник статья статье".split())
 _AUX_NEG = {"is": "isn't", "are": "aren't", "was": "wasn't", "were": "weren't", "do": "don't",
             "does": "doesn't", "did": "didn't", "has": "hasn't", "have": "haven't",
             "had": "hadn't", "can": "can't", "could": "couldn't", "will": "won't",
             "would": "wouldn't", "should": "shouldn't"}
+_DEMONSTRATIVES = frozenset("that this those these".split())
+#: Nouns a demonstrative keeps ("that way", "that much"): the phrase means "so", not a referent.
+_KEEP_AFTER_DEMONSTRATIVE = frozenset("way much many time".split())
 _PERSON_NOUNS = frozenset("man woman person guy official boy girl officer leader chairman "
                           "activist journalist expert driver".split())
 _GENERIC = frozenset("people person persons individuals residents citizens ones".split())
@@ -269,7 +296,7 @@ class _Resolver:
         # 2. every source: "what does each source say?"
         if _EACH_SOURCE.match(text):
             rp = is_russian(prev)  # the previous question is rewritten, in its own language
-            phrase = "по данным каждого источника" if rp else "according to each source"
+            phrase = _EACH_RU if rp else _EACH_EN
             return Resolution(_append(self.without_sources(prev), phrase, rp), "constraint", turn)
         # 3. only a source: "what does Fergana say?", "only Vlast.kz", "а что пишет Власт?"
         if (c := self.constraint(text, cur, prev, ru)) is not None:
@@ -282,6 +309,11 @@ class _Resolver:
         body = (_RU_CONNECTOR if ru else _EN_CONNECTOR).sub("", text, count=1).strip()
         has_connector = body != text
         frag = body.rstrip(" ?.!")
+        # 5a. only a question word: "until when?", "since when?", "and where?", "а до каких пор?"
+        if (_BARE_WH_RU if ru else _BARE_WH_EN).fullmatch(frag):
+            out = self.new_wh(frag, prev, ru)
+            if out:
+                return Resolution(out, "ellipsis", turn)
         if frag and not (_RU_WH if ru else _EN_WH).match(frag) and (
                 has_connector or len(frag.split()) <= 4):
             out = self.ellipsis(frag, prev, ru)
@@ -334,27 +366,34 @@ class _Resolver:
 
     # -- the kinds --------------------------------------------------------------------------
     def why_differ(self, prev: str, ru: bool) -> str:
-        topic = _indirect(_strip_why_differ(prev))
+        """"Why do they differ?" after a question about a figure asks for every source's figure
+        and why they differ (the articles never explain a difference; each source's statement,
+        side by side, is what answers it, and the engine quotes every source's statement only
+        for a figure asked); after any other topic, why the sources' accounts differ."""
+        base = _strip_why_differ(prev)
+        if self.q(base).answer_type in _FIGURE_TYPES:
+            if ru:
+                return f"{_strip_q(base)}, {_EACH_RU}, {_WHY_FIGURES_RU}?"
+            return f"{_strip_q(base)} {_EACH_EN}, {_WHY_FIGURES_EN}?"
+        topic = _indirect(base)
         if ru:
             return f"Почему источники расходятся в том, {topic}?"
         return f"Why do the sources differ on {topic}?"
 
     def constraint(self, text: str, cur, prev: str, ru: bool) -> str | None:
+        """The previous question asked of one source, when the follow-up holds nothing but the
+        source and words about sources ("only Vlast.kz", "What's the WSWS version?")."""
         srcs = self.sources(text)
+        stop = _SOURCE_WORDS_RU if ru else _SOURCE_WORDS_EN
+        if srcs:
+            if _words_besides(text, [t for _, t in srcs]) - stop:
+                return None
+            doc, as_written = srcs[0]
+            return self.with_source(prev, doc, as_written, is_russian(prev))
         m = (_SOURCE_ONLY_RU if ru else _SOURCE_ONLY_EN).match(text)
         if not m:
             return None
         x = m.group("x").strip(" ,?")
-        words = {w.lower() for w in re.findall(r"[^\W_][\w.-]*", text)}
-        stop = _SOURCE_WORDS_RU if ru else _SOURCE_WORDS_EN
-        if srcs:
-            written = {w.lower() for _, t in srcs for w in t.split()}
-            rest = {w for w in words - stop - written
-                    if not any(w.startswith(t.split(".")[0].lower()) for t in written)}
-            if rest:
-                return None
-            doc, as_written = srcs[0]
-            return self.with_source(prev, doc, as_written, is_russian(prev))
         # an attribution that is not an outlet ("what does the Bureau for Human Rights say?"):
         # every content word of it is a name of the question
         if ru or not x or not cur.names:
@@ -579,12 +618,13 @@ class _Resolver:
         if thing and re.search(r"(?i)\b(it|its)\b", out):
             out = sub(r"\bits\b", f"{thing}'s", out)
             out = sub(r"\bit\b", thing, out)
-        out = re.sub(r"(?i)\b(that|this|those|these)\s+(?=[a-z]{3,})(?!way\b|much\b|many\b|is\b|"
-                     r"was\b|are\b|were\b|happen)", "the ", out)
+        out, dangling = _demonstratives(self.nlp(out))
         if place:
             out = re.sub(r"(?i)\bthere\b", f"in {place}", out)
         if date:
             out = re.sub(r"(?i)\bthen\b", f"on {date}", out)
+        if dangling:  # "why did that lead to …": no phrase to put in; carry the previous turn
+            return _tidy(f"{_strip_q(out)} — {_lower_first(p)}?")
         if out == text:
             return ""
         # QuReTeC-style: a description as referent loses the previous turn's place and date
@@ -628,9 +668,15 @@ class _Resolver:
             if person not in out:
                 out = f"{out} {person}"
             return _tidy(out + "?")
+        # "из них" after "сколько X <verb> …": "из <verb as participle> X …"
+        counted = _ru_counted_referent(p, morph)
+        if counted and re.search(r"(?i)(?<![\w-])из\s+(?:них|их)(?![\w-])", out):
+            out = re.sub(r"(?i)(?<![\w-])из\s+(?:них|их)(?![\w-])", f"из {counted}", out)
         # "там": the place the previous question named, with its preposition
         place = next((p[s:e] for s, e in runs if "Geox" in str(morph.parse(
             p[s:e].split()[0])[0].tag)), "")
+        if place and counted and place in counted:
+            place = ""  # the referent already says where ("остались там" stays as asked)
         if place and re.search(r"(?i)(?<![\w-])там(?![\w-])", out):
             pp = re.search(rf"(?i)(?<![\w-])(в|во|на|из|у)\s+{re.escape(place)}", p)
             out = re.sub(r"(?i)(?<![\w-])там(?![\w-])", pp.group(0) if pp else place, out)
@@ -685,12 +731,24 @@ class _Resolver:
                     return e.text
         return ""
 
+    def new_wh_ru(self, wh: str, p: str) -> str:
+        """Russian: the new question word takes the place of the previous one ("Когда закрыли
+        рынок?" + "до каких пор?" -> "До каких пор закрыли рынок?"); after a question whose
+        word is part of a phrase ("сколько человек …") the previous turn is carried whole."""
+        if not _BARE_WH_RU.fullmatch(wh):
+            return ""
+        m = _RU_ADVERB_WH.search(p)
+        if m:
+            return _tidy(f"{p[:m.start()]}{wh.lower()}{p[m.end():]}?")
+        return _tidy(f"{wh} — {_lower_first(p)}?")
+
     def new_wh(self, wh: str, prev: str, ru: bool, verb: str = "") -> str:
         """Ask ``wh`` ("when", "where") about what the previous question asked about."""
         p = _strip_q(prev)
         wh = wh.strip().rstrip("?")
-        if ru or not re.fullmatch(r"(?i)when|where|why|how|what\s+time|what\s+day|"
-                                  r"on\s+what\s+date", wh):
+        if ru:
+            return self.new_wh_ru(wh, p)
+        if not _BARE_WH_EN.fullmatch(wh):
             return ""
         doc = self.nlp(p)
         toks = [t for t in doc if not t.is_punct]
@@ -702,6 +760,10 @@ class _Resolver:
         w = next((t for t in toks[:3] if t.tag_ in ("WP", "WP$", "WDT", "WRB")), None)
         if w is None:
             return ""
+        if w.i == toks[0].i and w.tag_ == "WRB" and len(toks) > 1 and toks[1].lower_ in _AUX_NEG:
+            # "When was the market closed?" -> "Until when was the market closed?": the
+            # question word is swapped, whatever the parse made of the auxiliary
+            return _tidy(f"{Wh} {_rest_after(doc, w)}?")
         aux = next((t for t in toks if t.dep_ in ("aux", "auxpass") and t.i > w.i), None)
         root = next((t for t in toks if t.dep_ == "ROOT"), None)
         many = w.lower_ == "how" and w.i + 1 < len(doc) and doc[w.i + 1].lower_ in ("many",
@@ -714,10 +776,13 @@ class _Resolver:
                 subj = "someone" if w.lower_ in ("who", "whom") else "it"
                 if many:
                     subj = " ".join(t.text for t in toks if w.i + 1 < t.i < root.i)
+                elif w.dep_ == "det":  # "Which markets closed?" -> "… did the markets close"
+                    subj = "the " + " ".join(t.text for t in toks if w.i < t.i < root.i)
                 return _tidy(f"{Wh} did {subj} {root.lemma_} {rest}?")
             if aux is not None:
                 subj = " ".join(t.text for t in toks if w.i < t.i < aux.i
                                 and t.lower_ not in ("many", "much"))
+                subj = f"the {subj}" if w.dep_ == "det" and subj else subj
                 rest = " ".join(t.text for t in toks if t.i > aux.i)
                 return _tidy(f"{Wh} {aux.text.lower()} {subj} {rest}?")
         if aux is not None:
@@ -759,12 +824,29 @@ def _indirect(question: str) -> str:
 
 
 def _strip_why_differ(prev: str) -> str:
-    """The topic question inside a resolved "why do they differ?" ("" markers removed)."""
+    """The topic question inside a resolved "why do they differ?" or "… according to each
+    source?" (so a chain "how many died? → why do they differ? → and Fergana?" keeps the topic)."""
+    p = _strip_q(prev)
     for pat in (r"(?i)^why do the sources differ on (.+)$",
                 r"(?i)^почему источники расходятся в том, (.+)$"):
-        if m := re.match(pat, _strip_q(prev)):
+        if m := re.match(pat, p):
             return _tidy(m.group(1) + "?")
+    for tail in (f" {_EACH_EN}, {_WHY_FIGURES_EN}", f", {_EACH_RU}, {_WHY_FIGURES_RU}",
+                 f" {_EACH_EN}", f", {_EACH_RU}"):
+        if p.endswith(tail):
+            return _tidy(p[:-len(tail)] + "?")
     return prev
+
+
+def _words_besides(text: str, written: Sequence[str]) -> set[str]:
+    """The lower-cased words of ``text`` that are not part of the names ``written`` (a name's
+    inflected or possessive form counts as the name: "Фергане", "WSWS's")."""
+    names = {w.lower() for t in written for w in re.findall(r"[^\W_][\w.-]*", t)}
+    heads = {n.split(".")[0] for n in names if len(n.split(".")[0]) >= 4}
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", text.replace("’", "'"))}
+    words -= {p for n in names for p in re.findall(r"[^\W\d_]+", n)}
+    return {w for w in words if not any(w.startswith(h) or (h.startswith(w) and len(w) >= 4)
+                                        for h in heads)}
 
 
 def _only_words(focus: Sequence[str], allowed: frozenset[str]) -> bool:
@@ -782,6 +864,26 @@ def _case(found: str, repl: str) -> str:
 
 def _rest_after(doc, tok) -> str:
     return " ".join(t.text for t in doc if t.i > tok.i and not t.is_punct)
+
+
+def _ru_counted_referent(p: str, morph) -> str:
+    """Who "они" are after a Russian count question: "сколько человек бежало в Кыргызстан" ->
+    "бежавших в Кыргызстан"; "сколько домов сожгли" -> "сожжённых домов" (genitive plural, the
+    form "из …" takes; an impersonal transitive verb becomes a passive participle)."""
+    m = re.match(r"(?i)^сколько\s+([^\W\d_]+)\s+([^\W\d_]+)(.*)$", p)
+    if not m:
+        return ""
+    noun, verb, rest = m.group(1), m.group(2), m.group(3).split(",")[0].rstrip()
+    parse = next((x for x in morph.parse(verb) if x.tag.POS in ("VERB", "PRTS")), None)
+    if parse is None:
+        return ""
+    passive = parse.tag.POS == "PRTS" or ("tran" in parse.tag and "plur" in parse.tag)
+    grams = {"PRTF", "plur", "gent", "pssv" if passive else "actv"}
+    form = parse.inflect(grams) or parse.inflect({"PRTF", "plur", "gent"})
+    if form is None:
+        return ""
+    generic = morph.parse(noun)[0].normal_form in ("человек", "люди", "житель")
+    return f"{form.word}{rest}" if generic else f"{form.word} {noun}{rest}"
 
 
 def _name_runs(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
@@ -862,6 +964,23 @@ def _thing_referent(doc, pq) -> str:
                 return span if span.lower().startswith(("the ", "a ", "an ")) or t.pos_ == \
                     "PROPN" else f"the {span}"
     return ""
+
+
+def _demonstratives(doc) -> tuple[str, bool]:
+    """A demonstrative determiner becomes "the" ("that car" -> "the car"; not "that way", "that
+    much"); a demonstrative standing for a whole event ("why did *that* lead to …", "who ordered
+    *that*?") is left and reported (True), since no phrase of the question can replace it."""
+    parts, dangling = [], False
+    for t in doc:
+        word = t.text
+        if t.lower_ in _DEMONSTRATIVES and t.tag_ == "DT":
+            keep = t.head.lower_ in _KEEP_AFTER_DEMONSTRATIVE
+            if t.dep_ == "det" and t.head.i > t.i and not keep:
+                word = _case(t.text, "the")
+            elif t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr"):
+                dangling = True
+        parts.append(word + t.whitespace_)
+    return "".join(parts), dangling
 
 
 def _tidy_np(text: str) -> str:

@@ -70,7 +70,7 @@ RU_WH: dict[str, AnswerType] = {
 RU_FILLER = frozenset("данные данный сообщать сообщение статья источник говорить писать согласно "
                       "мнение версия утверждать рассказать сказать издание случиться "
                       "произойти вопрос".split())
-_RU_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+(?:[.,]\d+)?")
+_RU_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:\.[a-z]{2,}(?![\w.]))?|\d+(?:[.,]\d+)?")
 _PART_SPLIT = re.compile(
     r"\?\s+(?=\S)|;\s*|,?\s+\band\s+(?=(?:how|what|when|where|who|whom|whose|which|why|"
     r"did|does|do|is|are|was|were)\b)|,?\s+\bи\s+(?=(?:сколько|когда|где|кто|почему|что|какой|"
@@ -138,17 +138,46 @@ def date_key(text: str) -> str:
 
 
 def source_aliases(sources: dict[str, object]) -> dict[str, str]:
-    """name key -> doc id for every outlet word ("Fergana", "Vlast", "WSWS", "Diplomat")."""
+    """name key -> doc id for every outlet word ("Fergana", "Vlast", "WSWS", "Diplomat", "IWPR").
+
+    The words come from each source's metadata (``seeds/sources.toml``): every word of its
+    short name (a domain such as "Vlast.kz" counts by its name, "Vlast") and every acronym of
+    its full name ("World Socialist Web Site (WSWS)", "CABAR.asia (IWPR)"). Plain words of a
+    full name ("News", "Web", "translated") are not outlet names; a source without a short name
+    contributes every word of its full name."""
     out: dict[str, str] = {}
     for doc_id, src in sources.items():
-        names = {getattr(src, "short", ""), getattr(src, "outlet", "")}
-        for name in names:
-            for w in re.findall(r"[A-Za-z][\w.]+", name.split("(")[0]):
-                w = w.strip(".")
-                if len(w) >= 4 and w.lower() not in {"the", "news", "asia", "world", "site",
-                                                       "socialist", "translated", "web"}:
-                    out[name_key(w.split(".")[0])] = doc_id
+        short = str(getattr(src, "short", "") or "")
+        outlet = str(getattr(src, "outlet", "") or "")
+        words = _name_words(short) if short else _name_words(outlet.split("(")[0])
+        words += [w for w in _name_words(outlet) if _is_acronym(w)]
+        for w in words:
+            if (len(w) >= 4 or _is_acronym(w)) and w.lower() not in STOPWORDS:
+                out.setdefault(name_key(w), doc_id)
     return out
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of an outlet name, a domain by its name: "CABAR.asia (IWPR)" -> CABAR, IWPR."""
+    return [w.strip(".").split(".")[0] for w in re.findall(r"[^\W\d_][\w.-]*", name)
+            if w.strip(".")]
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) >= 3 and word.isupper() and word.isalpha()
+
+
+def outlet_key(token: str) -> str:
+    """The alias key of a token that may be an outlet: "Vlast.kz" -> key of "Vlast"."""
+    return name_key(token.strip(".").split(".")[0]) if token.strip(".") else ""
+
+
+def _may_be_outlet(tok) -> bool:
+    """A token written as a name can name an outlet: capitalised, an acronym, a domain or a
+    proper noun ("Vlast.kz" and "CABAR.asia" are one token to spaCy and not alphabetic)."""
+    text = tok.text
+    domain = re.fullmatch(r"[^\W\d_]+\.[a-z]{2,}", text) is not None
+    return bool(text[:1].isalpha()) and (tok.pos_ == "PROPN" or text[:1].isupper() or domain)
 
 
 def split_parts(text: str) -> list[str]:
@@ -263,6 +292,9 @@ def _english_constraints(doc, aliases: dict[str, str]) -> tuple[list[Constraint]
                 add("number", ent.text, digits)
     in_date = {i for e in doc.ents if e.label_ in ("DATE", "TIME") for i in range(e.start, e.end)}
     for t in doc:
+        if _may_be_outlet(t) and t.i not in in_date and outlet_key(t.text) in aliases:
+            add("source", t.text, aliases[outlet_key(t.text)])
+            continue
         if (t.pos_ == "PROPN" and t.is_alpha and t.i > 0) or (t.i == 0 and t.pos_ == "PROPN"
                                                             and t.is_title):
             if t.lower_ in STOPWORDS or t.lower_ in FILLER or t.i in in_date:
@@ -306,7 +338,7 @@ def _analyse_english(text: str, nlp, aliases: dict[str, str]) -> Question:
                     focus_phrase=phrase, names=tuple(names))
 
 
-def _analyse_russian(text: str, lemma, aliases: dict[str, str]) -> Question:
+def _analyse_russian(text: str, lemma, aliases: dict[str, str], pos=None) -> Question:
     tokens = _RU_WORD.findall(text)
     low = [t.lower() for t in tokens]
     answer_type: AnswerType = "description"
@@ -328,6 +360,7 @@ def _analyse_russian(text: str, lemma, aliases: dict[str, str]) -> Question:
     names: list[str] = []
     focus: list[str] = []
     words: list[str] = []
+    at: list[int] = []
     for i, (tok, w) in enumerate(zip(tokens, low, strict=True)):
         if w.isdigit():
             constraints.append(Constraint("number", tok, w))
@@ -338,7 +371,7 @@ def _analyse_russian(text: str, lemma, aliases: dict[str, str]) -> Question:
         if (i > 0 and tok[:1].isupper()) or (i == 0 and tok[:1].isupper() and lem not in
                                            STOPWORDS and w not in RU_WH and len(tokens) > 1
                                            and _looks_like_name(tok)):
-            key = ru_stem_key(tok) if is_russian(tok) else name_key(tok)
+            key = ru_stem_key(tok) if is_russian(tok) else outlet_key(tok)
             src = next((d for k, d in aliases.items() if k and key and (k.startswith(key)
                                                                         or key.startswith(k))),
                        None)
@@ -349,13 +382,40 @@ def _analyse_russian(text: str, lemma, aliases: dict[str, str]) -> Question:
             constraints.append(Constraint("name", tok, key))
         focus.append(lem)
         words.append(tok)
-    figure = ""
-    if answer_type == "count" and focus:
-        figure = focus[0] if focus[0] not in ("человек", "людей", "житель") else (
-            focus[1] if len(focus) > 1 else focus[0])
+        at.append(i)
+    figure = _russian_figure(focus, words, at, pos) if answer_type == "count" else ""
     return Question(text, "ru", answer_type, tuple(dict.fromkeys(focus)), figure,
                     tuple(dict.fromkeys(constraints)), wh, focus_phrase=" ".join(words),
                     names=tuple(names))
+
+
+#: Russian counted nouns this generic are not the thing counted; the verb or participle is.
+RU_GENERIC_COUNTED = frozenset("человек люди житель гражданин".split())
+
+
+def _russian_figure(focus: list[str], words: list[str], at: list[int], pos=None) -> str:
+    """What a Russian count question counts: its first focus word that is not a generic
+    "человек" ("погибло", "раненых", "домов"); an adjective right before a noun only qualifies
+    it, so the noun is counted ("частных домов" -> "дом"). ``at`` gives each focus word's token
+    position; ``pos`` maps a word to its part of speech (pymorphy3's "NOUN", "ADJF" …), without
+    it the first non-generic word is taken."""
+    rows = [(f, w, i) for f, w, i in zip(focus, words, at, strict=False)
+            if f not in RU_GENERIC_COUNTED]
+    if not rows:
+        return focus[0] if focus else ""
+    f, w, i = rows[0]
+    if pos is not None and len(rows) > 1 and pos(w) in ("ADJF", "PRTF"):
+        f2, w2, i2 = rows[1]
+        if i2 == i + 1 and pos(w2) == "NOUN":
+            return f2
+    return f
+
+
+def _default_ru_pos(word: str) -> str:
+    """The part of speech pymorphy3 gives a Russian word first ("NOUN", "ADJF", "VERB" …)."""
+    from index.nlp import russian
+
+    return str(russian().parse(word.lower())[0].tag.POS or "")
 
 
 def _looks_like_name(token: str) -> bool:
@@ -363,17 +423,20 @@ def _looks_like_name(token: str) -> bool:
 
 
 def analyse(text: str, nlp=None, ru_lemma=None, aliases: dict[str, str] | None = None,
-            split: bool = True) -> Question:
+            split: bool = True, ru_pos=None) -> Question:
     """Analyse a (normalised) question. ``nlp`` is a spaCy pipeline, ``ru_lemma`` a function
     from a Russian word to its lemma, ``aliases`` maps name keys of outlets to doc ids
-    (:func:`source_aliases`); the defaults load the packaged analysers."""
+    (:func:`source_aliases`), ``ru_pos`` from a Russian word to its part of speech; the
+    defaults load the packaged analysers."""
     aliases = aliases or {}
     if is_russian(text):
         if ru_lemma is None:
             from index.nlp import ru_lemma as default_ru_lemma
 
             ru_lemma = default_ru_lemma
-        q = _analyse_russian(text, ru_lemma, aliases)
+            if ru_pos is None:
+                ru_pos = _default_ru_pos
+        q = _analyse_russian(text, ru_lemma, aliases, ru_pos)
     else:
         if nlp is None:
             from index.nlp import english
@@ -383,7 +446,8 @@ def analyse(text: str, nlp=None, ru_lemma=None, aliases: dict[str, str] | None =
     if split:
         pieces = split_parts(text)
         if len(pieces) > 1:
-            parts = tuple(analyse(p, nlp, ru_lemma, aliases, split=False) for p in pieces)
+            parts = tuple(analyse(p, nlp, ru_lemma, aliases, split=False, ru_pos=ru_pos)
+                          for p in pieces)
             # a part without its own constraints inherits the whole question's (sources etc.)
             parts = tuple(p if p.constraints else _with(p, q.constraints) for p in parts)
             return Question(q.text, q.language, q.answer_type, q.focus, q.figure,

@@ -113,6 +113,23 @@ def test_a_source_only_follow_up_adds_the_source_to_the_previous_question(q):
     assert FERGANA in fake_analyse(r.text).sources
 
 
+@pytest.mark.parametrize("q", ["Per Fergana", "What's the Fergana version?",
+                               "And Fergana's figure?", "How many does Fergana give?",
+                               "Fergana's account, please",
+                               "и что по этому поводу говорится у Ферганы?"])
+def test_any_follow_up_holding_only_a_source_keeps_the_topic(q):
+    r = res(q, ["How many homes were looted?"])
+    assert r.kind == "constraint" and r.text.startswith("How many homes were looted")
+    assert fake_analyse(r.text).sources == (FERGANA,)
+
+
+@pytest.mark.parametrize("q", ["What does Fergana say about the police?",
+                               "Why does Fergana say 40?", "Who wrote the Fergana piece?"])
+def test_a_source_with_a_topic_of_its_own_is_not_a_source_only_follow_up(q):
+    r = res(q, ["How many homes were looted?"])
+    assert r.kind != "constraint" and "looted" not in r.text
+
+
 def test_a_dotted_outlet_name_the_analyser_misses_is_still_found():
     assert named_sources("Only Vlast.kz", fake_analyse, ALIASES) == {VLAST}
     r = res("only vlast.kz", ["How many families crossed the border?"])
@@ -149,18 +166,30 @@ def test_a_kept_resolution_is_used_instead_of_the_raw_turn():
 
 
 @pytest.mark.parametrize("q", ["How come the numbers disagree?", "why do they differ",
-                               "Why are the figures different?"])
-def test_why_do_they_differ_asks_about_the_previous_topic(q):
+                               "Why are the figures different?", "why the different numbers?"])
+def test_why_do_they_differ_asks_each_source_for_the_previous_figure(q):
     r = res(q, ["How many houses were torched?"])
     assert r.kind == "why" and r.from_turn == 0
-    assert r.text == "Why do the sources differ on how many houses were torched?"
+    assert r.text == ("How many houses were torched according to each source, and why do the "
+                      "figures differ?")
+
+
+def test_why_do_they_differ_about_an_account_asks_why_the_sources_differ():
+    r = res("Why do the reports differ?", ["What set off the fighting?"])
+    assert r.kind == "why" and r.text == "Why do the sources differ on what set off the fighting?"
 
 
 def test_why_differ_drops_the_source_and_keeps_the_topic():
     r = res("why the discrepancy?", ["How many were hurt?", "What does Fergana report?"])
-    assert r.text == "Why do the sources differ on how many were hurt?"
+    assert r.text == "How many were hurt according to each source, and why do the figures differ?"
     r = res("Почему данные расходятся?", ["Сколько домов сгорело?"])
-    assert r.kind == "why" and r.text == "Почему источники расходятся в том, сколько домов сгорело?"
+    assert r.kind == "why" and r.text == ("Сколько домов сгорело, по данным каждого источника, "
+                                          "и почему цифры расходятся?")
+
+
+def test_after_why_differ_a_source_follow_up_returns_to_the_figure():
+    r = res("And Vlast?", ["How many were hurt?", "Why do they differ?"])
+    assert r.kind == "constraint" and r.text == "How many were hurt according to Vlast.kz?"
 
 
 def test_a_why_with_its_own_topic_is_standalone():
@@ -241,3 +270,57 @@ def test_when_did_that_happen_does_not_carry_the_old_date(real):
     r = real("When did that happen?", ["Who sacked the regional governor?"])
     assert r.kind == "pronoun" and real.analyse(r.text).answer_type == "date"
     assert "governor" in r.text
+
+
+def test_a_demonstrative_standing_for_an_event_is_never_glued_to_the_next_word(real):
+    r = real("Why did that lead to a riot?", ["What set off the quarrel at the market?"])
+    assert r.kind == "pronoun" and "the lead" not in r.text
+    assert "quarrel" in r.text and real.analyse(r.text).answer_type == "cause"
+    r = real("Who ordered that?", ["What did the soldiers do at the checkpoint?"])
+    assert "checkpoint" in r.text
+    # a demonstrative determiner still becomes "the"
+    r = real("Why did they search that truck?", ["What did the soldiers do at the checkpoint?"])
+    assert "the truck" in r.text and "soldiers" in r.text
+
+
+@pytest.mark.parametrize("q,start", [("Until when?", "Until when was"),
+                                     ("Since when?", "Since when was"),
+                                     ("And till when?", "Till when was"),
+                                     ("How long?", "How long was")])
+def test_a_bare_time_question_asks_about_the_previous_event(real, q, start):
+    r = real(q, ["When was the bridge closed to traffic?"])
+    assert r.kind == "ellipsis" and r.text.startswith(start)
+    assert "bridge" in r.text
+
+
+def test_a_bare_time_question_after_a_which_question_keeps_the_noun(real):
+    r = real("Until when?", ["Which schools shut in the district?"])
+    assert "schools" in r.text and r.text.startswith("Until when")
+
+
+def test_russian_bare_question_word_replaces_the_previous_one(real):
+    r = real("А до каких пор?", ["Когда закрыли мост?"])
+    assert r.kind == "ellipsis" and r.text == "До каких пор закрыли мост?"
+    r = real("А где?", ["Сколько домов сгорело?"])
+    assert r.kind == "ellipsis" and "домов сгорело" in r.text
+
+
+def test_source_follow_ups_with_the_real_analyser(real):
+    for q in ["only Vlast.kz", "What's the WSWS version?", "Per the WSWS"]:
+        r = real(q, ["How many homes were looted?"])
+        assert r.kind == "constraint" and r.text.startswith("How many homes were looted"), q
+        assert len(real.analyse(r.text).sources) == 1, q
+    r = real("что пишет Фергана?", ["Сколько домов сгорело?"])
+    assert r.kind == "constraint" and real.analyse(r.text).sources == (FERGANA,)
+
+
+def test_russian_ellipsis_after_an_adjective_counted_noun(real):
+    r = real("а машин?", ["Сколько частных домов сгорело?"])
+    assert r.kind == "ellipsis" and real.analyse(r.text).figure == "машина"
+
+
+def test_russian_of_them_after_a_count_question_names_the_counted(real):
+    r = real("Сколько из них вернулись?", ["Сколько человек бежало через границу?"])
+    assert r.kind == "pronoun" and r.text == "Сколько из бежавших через границу вернулись?"
+    r = real("А сколько из них отпустили?", ["Сколько человек задержали?"])
+    assert r.text == "Сколько из задержанных отпустили?"

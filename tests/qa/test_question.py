@@ -2,6 +2,7 @@
 
 import pytest
 
+from index.names import name_key
 from qa.question import analyse, date_key, split_parts
 
 ALIASES = {"fergana": "001", "vlast": "004", "diplomat": "003"}
@@ -78,3 +79,47 @@ def test_helpers():
     assert date_key("10 February") == date_key("Feb. 10th") == "february 10"
     assert date_key("last week") == ""
     assert split_parts("Who is he? Where does he live?") == ["Who is he", "Where does he live"]
+
+
+def test_outlet_aliases_come_from_the_sources_metadata():
+    from types import SimpleNamespace as S
+
+    from qa.question import source_aliases
+
+    aliases = source_aliases({
+        "a": S(short="Kloop.kg", outlet="Kloop Media (KLM)"),
+        "b": S(short="The Herald", outlet="The Steppe Herald"),
+        "c": S(short="", outlet="Radio Azattyk"),
+    })
+    assert aliases == {name_key(w): d for w, d in [("Kloop", "a"), ("KLM", "a"), ("Herald", "b"),
+                                                   ("Radio", "c"), ("Azattyk", "c")]}
+
+
+@pytest.mark.parametrize("text", ["How many fled, according to Kloop.kg?",
+                                  "What does kloop.kg report about the border?",
+                                  "Did KLM say anything about the border?"])
+def test_a_dotted_outlet_name_is_a_source_constraint(nlp, text):
+    q = analyse(text, nlp, aliases={name_key("Kloop"): "a", name_key("KLM"): "a"})
+    assert q.sources == ("a",)
+    assert not any("kloop" in f or "klm" in f for f in q.focus)
+
+
+def test_a_common_noun_that_spells_an_outlet_is_not_a_source(nlp):
+    q = analyse("What did the herald announce in the square?", nlp,
+                aliases={name_key("Herald"): "b"})
+    assert not q.sources
+
+
+def test_russian_question_with_a_dotted_outlet_name():
+    q = analyse("Сколько человек бежало, по данным Kloop.kg?", aliases={name_key("Kloop"): "a"})
+    assert q.sources == ("a",) and "kg" not in q.focus
+
+
+@pytest.mark.parametrize("text,figure", [
+    ("Сколько частных домов сгорело?", "дом"),
+    ("Сколько жилых домов сгорело?", "дом"),
+    ("Сколько раненых было в больницах?", "раненый"),
+    ("Сколько человек бежало через границу?", "бежать"),
+])
+def test_russian_figure_is_the_counted_noun_not_its_adjective(text, figure):
+    assert analyse(text).figure == figure
