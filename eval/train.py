@@ -95,7 +95,7 @@ def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
                     # leave the question and its paraphrases (same evidence) out, as for a new
                     # question whose fact the bank may not hold
                     "votes": bank.votes(query.vector, query.use_vector, q.language,
-                                        exclude=same_fact[item["id"]]),
+                                        exclude=same_fact[item["id"]], question=q),
                     "answerable": bool(item.get("answerable", True)),
                     "recall": bool(y.any()) if gold else None})
         if n % 100 == 0:

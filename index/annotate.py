@@ -37,6 +37,12 @@ NUMBER = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+#: Parts of speech a value's governing words are taken from; the walk up the parse stops at
+#: the first predicate (verb or adjective), so "8 killed and 40 injured" gives 8 → kill and
+#: 40 → injure, not both.
+GOVERNING_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+PREDICATE_POS = frozenset({"VERB", "ADJ"})
+GOVERNOR_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -48,10 +54,15 @@ class Annotation:
     lemmas: tuple[str, ...]  #: lower-cased lemmas of content words, in order
     names: tuple[str, ...]  #: proper nouns as written (for the corpus's alias table)
     entities: tuple[tuple[str, int, int], ...]  #: (label, start, end) inside the sentence
+    #: for each entity, the lemmas of the words it hangs from in the parse, nearest first, up
+    #: to the first predicate ("8 people have been killed" → 8: people, kill)
+    governors: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         if any(not 0 <= s < e for _, s, e in self.entities):
             raise ValueError(f"sentence {self.sentence_id}: bad entity offsets")
+        if self.governors and len(self.governors) != len(self.entities):
+            raise ValueError(f"sentence {self.sentence_id}: one governor list per entity")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -59,17 +70,60 @@ class Annotation:
     @classmethod
     def from_dict(cls, d: dict) -> Annotation:
         return cls(d["sentence_id"], d["paragraph"], tuple(d["lemmas"]), tuple(d["names"]),
-                   tuple(tuple(e) for e in d["entities"]))
+                   tuple(tuple(e) for e in d["entities"]),
+                   tuple(tuple(g) for g in d.get("governors", ())))
 
     def values(self, answer_type: str) -> list[tuple[int, int]]:
         """Offsets (inside the sentence) of values that can fill ``answer_type``."""
         labels = VALUE_LABELS.get(answer_type, frozenset())
         return [(s, e) for label, s, e in self.entities if label in labels]
 
+    def governors_of(self, start: int, end: int) -> tuple[str, ...]:
+        """The governing lemmas of the entity at these offsets (() when unknown)."""
+        for k, (_, s, e) in enumerate(self.entities):
+            if (s, e) == (start, end) and k < len(self.governors):
+                return self.governors[k]
+        return ()
+
 
 def _numbers(text: str) -> list[tuple[str, int, int]]:
     return [("CARDINAL", m.start(), m.end()) for m in NUMBER.finditer(text)
             if not _YEAR.fullmatch(m.group(0))]
+
+
+def _own_word(doc, span):
+    """The word a value counts: the first noun or verb after it ("8 people", "40 injured",
+    "dozens of buildings"), skipping adjectives and "of"; None when the phrase ends first."""
+    for token in doc[span.end:span.end + GOVERNOR_DEPTH]:
+        if token.pos_ in {"NOUN", "PROPN", "VERB"} or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+            return token
+        if not (token.pos_ == "ADJ" or token.lower_ == "of"):
+            return None
+    return None
+
+
+def governors(doc, start: int, end: int) -> tuple[str, ...]:
+    """Lemmas of the content words a value belongs to, nearest first: the word it counts, then
+    the words its phrase hangs from in the parse, up to the first predicate (a verb or
+    adjective), at most ``GOVERNOR_DEPTH``. "8 people have been killed and 40 injured" gives
+    8: people, kill and 40: injure."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return ()
+    out: list[str] = []
+    own = _own_word(doc, span)
+    if own is not None:
+        out.append(own.lemma_.lower())
+        if own.pos_ in PREDICATE_POS or own.tag_ == "VBN":
+            return tuple(out)
+    token = own if own is not None and own.i in {t.i for t in span.root.ancestors} else span.root
+    while token.head.i != token.i and len(out) < GOVERNOR_DEPTH:
+        token = token.head
+        if token.pos_ in GOVERNING_POS and token.lemma_.lower() not in out:
+            out.append(token.lemma_.lower())
+            if token.pos_ in PREDICATE_POS:
+                break
+    return tuple(out)
 
 
 def annotate_doc(doc, sentence_id: int, paragraph: int) -> Annotation:
@@ -82,7 +136,8 @@ def annotate_doc(doc, sentence_id: int, paragraph: int) -> Annotation:
     ents += [n for n in _numbers(doc.text)
              if not any(s <= n[1] < e for s, e in covered)]  # numbers NER missed
     ents.sort(key=lambda x: x[1])
-    return Annotation(sentence_id, paragraph, lemmas, names, tuple(ents))
+    govs = tuple(governors(doc, s, e) for _, s, e in ents)
+    return Annotation(sentence_id, paragraph, lemmas, names, tuple(ents), govs)
 
 
 def paragraph_ids(articles: list[Article], sentences: list[Sentence]) -> list[int]:

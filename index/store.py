@@ -42,7 +42,7 @@ from index.settings import IndexSettings
 from index.text import terms
 from index.types import Article, Chunk, FigureClaim, Sentence
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 #: Above this many vectors a FAISS file is an HNSW graph instead of exact search.
 ANN_THRESHOLD = 200_000

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from index.names import same_name
 from qa.question import Question
@@ -78,29 +79,58 @@ def focus_overlap(a: Question, b: Question) -> float:
     return len(fa & fb) / len(fa | fb) if fa | fb else 1.0
 
 
-def agree(new: Question, known: Question) -> bool:
+def agree(new: Question, known: Question, answerable: bool = True,
+          evidence_lemmas: frozenset[str] = frozenset(),
+          common: frozenset[str] = frozenset()) -> bool:
     """True when two questions ask the same thing: type, counted thing, constraints, focus.
 
-    Across languages the lemmas are not comparable, so only the answer type and the
-    constraints (names are compared through transliterated keys) are checked."""
-    if not _types_agree(new.answer_type, known.answer_type):
+    Only questions in the same language are compared (across languages the lemmas are not
+    comparable, and the bank holds questions in both). Beyond a mostly shared focus, the
+    detail that decides a near miss must agree: every focus word of an unanswerable bank
+    question is asked by the new one ("how many walked" is not "how many fled"), and every
+    focus word of the new question is in the answerable bank question or its verified evidence
+    ("how many police were injured" is not answered by "40 injured"). Stop words and
+    ``common`` lemmas (found in many of the corpus's sentences, like "people") never decide."""
+    if new.language != known.language or not _types_agree(new.answer_type, known.answer_type):
         return False
     if bool(new.parts) != bool(known.parts):
         return False
     if not _constraints_agree(new, known):
         return False
-    if new.language != known.language:
-        return True
     if (new.figure or known.figure) and new.figure != known.figure:
         return False
-    return focus_overlap(new, known) >= MIN_FOCUS_OVERLAP
+    if focus_overlap(new, known) < MIN_FOCUS_OVERLAP:
+        return False
+    if not answerable:
+        return near_miss_asked(new, known, common)
+    if evidence_lemmas:
+        return _decisive(new.focus, common) <= set(known.focus) | evidence_lemmas
+    return True
+
+
+def _decisive(words, common: frozenset[str]) -> set[str]:
+    return {w for w in words if w not in STOP_WORDS and w not in common}
+
+
+def near_miss_asked(new: Question, known: Question, common: frozenset[str]) -> bool:
+    """True when the new question asks every decisive focus word of an unanswerable bank
+    question (its missing detail); always True across languages (not comparable)."""
+    if new.language != known.language:
+        return True
+    return _decisive(known.focus, common) <= set(new.focus)
 
 
 class Bank:
     """The entries of the chosen splits, with their vectors, matched on demand."""
 
     def __init__(self, items: list[dict], vectors: np.ndarray, use_vectors: np.ndarray | None,
-                 splits: tuple[str, ...], analyse) -> None:
+                 splits: tuple[str, ...], analyse,
+                 evidence_lemmas: dict[str, frozenset[str]] | None = None,
+                 common: frozenset[str] = frozenset()) -> None:
+        """``evidence_lemmas``: by entry id, the lemmas of its evidence sentences; ``common``:
+        lemmas too frequent in the corpus to decide a near miss."""
+        self.evidence_lemmas = evidence_lemmas or {}
+        self.common = common
         entries = [BankEntry.from_item(i, it) for i, it in enumerate(items)]
         self.entries = [e for e in entries if e.split in splits]
         rows = np.asarray([e.row for e in self.entries], dtype=np.int64)
@@ -118,6 +148,7 @@ class Bank:
     def subset(self, keep: list[int]) -> Bank:
         """A bank of the entries at positions ``keep`` (for learning curves)."""
         new = object.__new__(Bank)
+        new.evidence_lemmas, new.common = self.evidence_lemmas, self.common
         rows = np.asarray(sorted(keep), dtype=np.int64)
         new.entries = [self.entries[i] for i in rows]
         new.vectors = self.vectors[rows] if len(rows) else self.vectors[:0]
@@ -162,10 +193,15 @@ class Bank:
         return out
 
     def votes(self, vector: np.ndarray | None, use_vector: np.ndarray | None, language: str,
-              exclude: str | frozenset[str] = "") -> tuple[float, float]:
+              exclude: str | frozenset[str] = "", question: Question | None = None
+              ) -> tuple[float, float]:
         """(share of unanswerable among the closest entries, weighted by cosine; the closest
-        cosine): how verified questions like this one were judged."""
+        cosine): how verified questions like this one were judged. An unanswerable neighbour
+        whose missing detail the question does not ask (a near miss) does not vote."""
         near = self.neighbours(vector, use_vector, language, NEIGHBOURS, exclude)
+        if question is not None:
+            near = [(e, c) for e, c in near if e.answerable
+                    or near_miss_asked(question, self._analyse(e.question), self.common)]
         if not near:
             return 0.0, 0.0
         weights = np.asarray([max(c, 0.0) for _, c in near]) + 1e-6
@@ -190,6 +226,7 @@ class Bank:
             if e.id == exclude:
                 continue
             known = self._analyse(e.question)
-            if agree(question, known):
+            if agree(question, known, e.answerable, self.evidence_lemmas.get(e.id, frozenset()),
+                     self.common):
                 return Match(e, float(cos[j]), known)
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -92,6 +93,8 @@ class Engine:
         self._nlp = nlp
         self._loaded: Loaded | None = None
         self._lock = threading.Lock()
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self.models = Models.load(self.settings.model_file)
 
     # -- loading -------------------------------------------------------------------------
@@ -128,8 +131,10 @@ class Engine:
     def _bank(self, corpus: Corpus, analyse_text) -> Bank:
         """The bank of the settings' splits, without entries an edited seed made stale."""
         store = corpus.store
+        lemmas = {str(item.get("id")): _evidence_lemmas(item, corpus) for item in store.bank}
         bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors,
-                    self.settings.bank_splits, analyse_text)
+                    self.settings.bank_splits, analyse_text, lemmas,
+                    _common_lemmas(corpus, self.settings.bank_common_share))
         return bank.subset([j for j, e in enumerate(bank.entries)
                             if _still_verbatim(e, store.articles)])
 
@@ -180,9 +185,8 @@ class Engine:
         """Vectors and English terms for retrieval; a Russian question's focus and names are
         translated into English (qa.translate: a bilingual dictionary, transliteration)."""
         text = question.text
-        vec = self.embedder.encode([text])[0] if question.language == "en" else None
-        use_vec = (self.use_embedder.encode([text])[0]
-                   if self.settings.index.multilingual else None)
+        vec = self._encode("minilm", text) if question.language == "en" else None
+        use_vec = self._encode("use", text) if self.settings.index.multilingual else None
         if question.language == "en":
             return Query(question, tuple(terms(text)), question.focus, question.figure, vec,
                          use_vec)
@@ -193,6 +197,23 @@ class Engine:
         figure = self.counted_thing(question) if question.figure else ""
         return Query(question, tuple(terms(" ".join(english))), english, figure, vec, use_vec)
 
+    def _encode(self, model: str, text: str) -> np.ndarray:
+        """One question's vector from ``model`` ("minilm" or "use"), remembered for the last
+        ``Settings.query_cache`` questions (a repeated question is not encoded again)."""
+        key = (model, text)
+        with self._cache_lock:
+            if (hit := self._vectors.get(key)) is not None:
+                self._vectors.move_to_end(key)
+                return hit
+        vector = (self.embedder if model == "minilm" else self.use_embedder).encode([text])[0]
+        vector.setflags(write=False)
+        if self.settings.query_cache > 0:
+            with self._cache_lock:
+                self._vectors[key] = vector
+                while len(self._vectors) > self.settings.query_cache:
+                    self._vectors.popitem(last=False)
+        return vector
+
     def counted_thing(self, question: Question) -> str:
         """What a Russian count question counts, in the articles' English: the counted phrase
         of the figure point whose multilingual vector is closest to the question's figure word
@@ -200,7 +221,7 @@ class Engine:
         loaded = self.loaded()
         counted = [p for p in loaded.points if p.kind == "figure" and p.counts]
         if loaded.point_vectors is not None and counted:
-            cos = loaded.point_vectors @ self.use_embedder.encode([question.figure])[0]
+            cos = loaded.point_vectors @ self._encode("use", question.figure)
             best = int(np.argmax(cos))
             if cos[best] >= self.settings.point_min_cosine:
                 return counted[best].counts[0].split()[-1]
@@ -217,7 +238,7 @@ class Engine:
         unknown = tuple(unknown_names(corpus, question))
         statements = self.statements(loaded, query)
         votes = loaded.bank.votes(query.vector, query.use_vector, question.language,
-                                  exclude=exclude_bank)
+                                  exclude=exclude_bank, question=question)
         ranked = rank(corpus, query, candidates(corpus, query, self.settings, statements),
                       self.models, bool(unknown), votes)
         qf = ranked.question_features
@@ -348,7 +369,8 @@ class Engine:
                 sids = corpus.sentences_overlapping(doc, start, start + len(quote))
                 p = max((prob.get(s, 0.0) for s in sids), default=0.0)
                 span = None
-                if sids and (sp := answer_span(corpus, t.question, sids[0])) is not None:
+                sp = answer_span(corpus, t.question, sids[0], t.query) if sids else None
+                if sp is not None:
                     sent = store.sentences[sids[0]]
                     a, b = sp[0] + sent.start - start, sp[1] + sent.start - start
                     span = (a, b) if 0 <= a < b <= len(quote) else None
@@ -361,7 +383,7 @@ class Engine:
         for sid in select(t.ranked, corpus, t.question, self.settings, statements):
             s = store.sentences[sid]
             out.append((Evidence(sid, s.doc_id, s.start, s.end, s.text, prob.get(sid, 0.0)),
-                        answer_span(corpus, t.question, sid)))
+                        answer_span(corpus, t.question, sid, t.query)))
         return out
 
     def _parts(self, t: Trace, corpus: Corpus, citations: list[Citation]) -> tuple[Part, ...]:
@@ -394,6 +416,26 @@ class Engine:
         """Every point the sources give figures or accounts for, discovered from the claims
         extracted at index time (contested ones have ``contested=True``)."""
         return list(self.loaded().points)
+
+
+def _common_lemmas(corpus: Corpus, share: float) -> frozenset[str]:
+    """Lemmas found in at least ``share`` of the corpus's sentences."""
+    anns = corpus.store.annotations
+    counts = Counter(lemma for a in anns for lemma in set(a.lemmas))
+    return frozenset(w for w, n in counts.items() if n >= share * max(len(anns), 1))
+
+
+def _evidence_lemmas(item: dict, corpus: Corpus) -> frozenset[str]:
+    """The content lemmas of the sentences a bank item's evidence quotes."""
+    out: set[str] = set()
+    for ev in item.get("evidence", []):
+        art = corpus.store.articles.get(str(ev.get("doc")))
+        start = art.text.find(str(ev.get("quote", ""))) if art else -1
+        if start >= 0:
+            for sid in corpus.sentences_overlapping(art.doc_id, start,
+                                                    start + len(str(ev["quote"]))):
+                out.update(corpus.store.annotations[sid].lemmas)
+    return frozenset(out)
 
 
 def _still_verbatim(entry: BankEntry, articles: dict) -> bool:

@@ -15,7 +15,7 @@ from collections import Counter
 
 from qa.question import Question
 from qa.rank import Ranked
-from qa.retrieve import Corpus
+from qa.retrieve import Corpus, Query
 from qa.settings import Settings
 
 #: Quotes from one article whose lemma sets overlap this much say the same thing; keep one.
@@ -75,13 +75,26 @@ def select(ranked: Ranked, corpus: Corpus, question: Question, settings: Setting
     return chosen
 
 
-def answer_span(corpus: Corpus, question: Question, sentence_id: int) -> tuple[int, int] | None:
+def _governed_at(governing: tuple[str, ...], words) -> int | None:
+    """How near (0 = the word counted) a word of ``words`` governs the value; None if none
+    does (lemmas compared by stem)."""
+    stems = [w[:max(4, len(w) - 2)] for w in words if w and len(w) > 2]
+    return next((k for k, g in enumerate(governing) if any(g.startswith(st) for st in stems)),
+                None)
+
+
+def answer_span(corpus: Corpus, question: Question, sentence_id: int,
+                query: Query | None = None) -> tuple[int, int] | None:
     """Offsets inside the sentence of the value that answers a value question, or None.
 
-    Among the values of the asked type that the question does not itself give, the one
-    nearest to a focus word; a qualifier just before a number is part of it."""
+    Among the values of the asked type that the question does not itself give, the one the
+    parse ties to the counted word (or, failing that, nearest to a focus word); a qualifier
+    just before a number is part of it. ``query`` gives the English figure and focus (a
+    Russian question's, translated)."""
     if not question.asks_value:
         return None
+    figure = query.figure if query is not None else question.figure
+    focus = query.focus if query is not None else question.focus
     text = corpus.store.sentences[sentence_id].text
     ann = corpus.store.annotations[sentence_id]
     qlow = question.text.lower()
@@ -95,7 +108,12 @@ def answer_span(corpus: Corpus, question: Question, sentence_id: int) -> tuple[i
         return [m.start() for w in words if w and len(w) > 2
                 for m in re.finditer(re.escape(w[:max(4, len(w) - 2)]), low)]
 
-    anchors = found([question.figure]) or found(question.focus)
+    counted = [figure] if figure else list(focus)
+    depth = {v: _governed_at(ann.governors_of(*v), counted) for v in values}
+    if any(d is not None for d in depth.values()):  # the value the parse ties to the counted word
+        best = min(d for d in depth.values() if d is not None)
+        values = [v for v in values if depth[v] == best]
+    anchors = found([figure]) or found(focus)
     if anchors:
         s, e = min(values, key=lambda v: min(abs(v[0] - a) for a in anchors))
     else:

@@ -42,6 +42,21 @@ class Settings:
         default=3, metadata={"help": "English candidates kept per Russian focus word"})
     point_min_cosine: float = field(
         default=0.3, metadata={"help": "USE cosine for a Russian figure word to name a point"})
+    # -- serving (qa/present/server.py) ----------------------------------------------------
+    answer_workers: int = field(
+        default=4, metadata={"help": "answers computed at once by the server (threads); the "
+                                     "engine's read path is lock-free"})
+    max_request_bytes: int = field(
+        default=256 * 1024, metadata={"help": "larger request bodies are refused (413) unread"})
+    rate_per_second: float = field(
+        default=100.0, metadata={"help": "questions (POSTs) a second per client address, "
+                                         "sustained; a classroom behind one address stays below"})
+    rate_burst: float = field(
+        default=1000.0, metadata={"help": "questions one address may send at once before the "
+                                          "rate applies"})
+    query_cache: int = field(
+        default=2048, metadata={"help": "question vectors kept (LRU) so a repeated question is "
+                                        "not encoded again; 0 turns it off"})
     # -- candidates -------------------------------------------------------------------------
     candidates_per_list: int = field(
         default=40, metadata={"help": "sentences taken from each list (MiniLM, USE, BM25)"})
@@ -73,6 +88,9 @@ class Settings:
     bank_min_cosine_use: float = field(
         default_factory=lambda: _calibrated("bank_min_cosine_use", 0.85),
         metadata={"help": "the same with multilingual USE (across languages; chosen on dev)"})
+    bank_common_share: float = field(
+        default=0.12, metadata={"help": "a lemma in at least this share of the corpus's "
+                                        "sentences never decides a near miss (like 'people')"})
     bank_confidence: float = field(
         default_factory=lambda: _calibrated("bank_confidence", 0.85),
         metadata={"help": "confidence of a bank match: its precision measured on dev"})

@@ -33,6 +33,26 @@ def test_a_different_source_or_place_does_not_agree(nlp):
                      a("What is the population of Masanchi?", nlp))
 
 
+def test_the_detail_of_an_unanswerable_near_miss_must_be_asked(nlp):
+    walked = a("How many of the people who fled to Kyrgyzstan walked?", nlp)
+    fled = a("How many people fled to Kyrgyzstan?", nlp)
+    assert not agree(fled, walked, answerable=False, common=frozenset({"people"}))
+    assert agree(a("How many of those who fled to Kyrgyzstan walked there?", nlp), walked,
+                 answerable=False, common=frozenset({"people"}))
+
+
+def test_a_new_word_must_be_in_the_verified_evidence(nlp):
+    injured = a("How many people were injured?", nlp)
+    police = a("How many police were injured?", nlp)
+    evidence = frozenset({"8", "people", "have", "be", "kill", "and", "40", "injure"})
+    assert agree(a("How many people got injured?", nlp), injured, True, evidence)
+    assert not agree(police, injured, True, evidence)
+
+
+def test_questions_in_different_languages_are_not_compared(nlp):
+    assert not agree(a("Сколько человек погибло?", nlp), a("How many people died?", nlp))
+
+
 def test_answer_types_must_agree(nlp):
     assert not agree(a("When did the police arrive?", nlp), a("Where did the police arrive?", nlp))
 
