@@ -10,7 +10,6 @@ import argparse
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -18,12 +17,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 from qa.present import handlers as h
-from qa.present import session
+from qa.present import server, session
 from qa.present.messages import EN, t, ui_translations
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7860
-#: answers in flight at once: the engine is read-only once loaded (no answer lock)
-CONCURRENCY = 4
+#: answers in flight at once through Gradio's queue: the engine is read-only once loaded
+CONCURRENCY = session.settings().answer_workers
 STATIC = Path(h.__file__).parent / "static"
 I18N = gr.I18n(**ui_translations())
 #: Soft, with labels and the primary button (also hovered, dark) dark enough for WCAG AA
@@ -133,12 +132,15 @@ with gr.Blocks(title=EN["title"], analytics_enabled=False) as demo:
     gr.api(h.ask, api_name="ask", concurrency_id="qa", concurrency_limit=CONCURRENCY)
 
 
-def launch(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **kwargs: Any) -> Any:
-    """Start warming up, then serve the app (extra kwargs go to ``demo.launch``)."""
+def launch(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """Start warming up, then serve the app and ``POST /api/ask`` (qa.present.server)."""
+    import uvicorn
+
     session.WARMUP.start()
     demo.queue(default_concurrency_limit=CONCURRENCY)
     script = (STATIC / "app.js").read_text(encoding="utf-8")
-    return demo.launch(
+    app = server.build(
+        demo, session.answer, session.settings(),
         server_name=host,
         server_port=port,
         css_paths=[STATIC / "app.css"],
@@ -147,8 +149,9 @@ def launch(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **kwargs: Any) ->
         ssr_mode=False,
         footer_links=[],
         i18n=I18N,
-        **kwargs,
     )
+    print(f"* Running on http://{host}:{port}", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

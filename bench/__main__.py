@@ -60,7 +60,7 @@ def measure_system(system: str, work: Path, questions_file: Path, cold_runs: int
                    profile: bool) -> dict[str, Any]:
     """Build (fresh process), cold starts, warm latency and memory of one system."""
     index_dir = work / system
-    env = env_with(MASANCHI_INDEX_DIR=str(index_dir))
+    env = env_with(MASANCHI_INDEX_DIR=str(index_dir), MASANCHI_QUERY_CACHE="0")
     out: dict[str, Any] = {"system": system}
     log(f"[{system}] building the index in a fresh process …")
     if system == "ours":
@@ -168,7 +168,7 @@ def run_seeds(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     if args.profile:
         from bench.profiling import cold_profile, import_times
 
-        env = env_with(MASANCHI_INDEX_DIR=str(work / "ours"))
+        env = env_with(MASANCHI_INDEX_DIR=str(work / "ours"), MASANCHI_QUERY_CACHE="0")
         print("\n== Cold start: slowest top-level imports of `python -m qa` (cumulative s) ==")
         imports = import_times(env)
         for name, secs in imports:

@@ -2,12 +2,15 @@
 
 Warms the engine up (index, both encoders, spaCy, the bank, the dictionary), answers five
 questions untimed, then times every test-split question of the bank ``--repeat`` times and prints
-p50 / p95 per language. Prints figures; asserts nothing (machines are shared and noisy).
+p50 / p95 per language. The question-vector cache is off (MASANCHI_QUERY_CACHE=0) so a
+repeated question costs what a new one does. Prints figures; asserts nothing (machines are
+shared and noisy).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -23,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
                                  description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args(argv)
+    os.environ.setdefault("MASANCHI_QUERY_CACHE", "0")
     from qa import engine
 
     eng = engine()

@@ -1,15 +1,17 @@
 """Load test: start the app on loopback, send a bounded burst of concurrent questions, stop it.
 
-    python -m bench.load                          # 8 clients x 50 questions against app.py
+    python -m bench.load                          # 8 clients x 50 questions, app.py's /api/ask
+    python -m bench.load --target app             # the same through Gradio's /ask (gradio_client)
     python -m bench.load --total 1000             # 1,000 questions, RSS sampled along the way
     python -m bench.load --target builtin         # a minimal HTTP server around qa.answer
 
-The server is ``python app.py --port P`` on 127.0.0.1 (the Gradio ``/ask`` API, called with
-``gradio_client``), or with ``--target builtin`` a plain ``http.server`` around ``qa.answer``
-started from this file (``POST /ask`` with ``{"question": …}``). Every answer is checked: it
-must be the JSON Answer for the question asked, and every citation's quote must equal the seed
-text at its offsets; anything else counts as an error. The run is bounded in questions and in
-time (``--max-seconds``), and the server is killed at the end whatever happens.
+The server is ``python app.py --port P`` on 127.0.0.1 (its JSON ``POST /api/ask``, or with
+``--target app`` the Gradio ``/ask`` API called with ``gradio_client``), or with
+``--target builtin`` a plain ``http.server`` around ``qa.answer`` started from this file
+(``POST /ask`` with ``{"question": …}``). Every answer is checked: it must be the JSON Answer
+for the question asked, and every citation's quote must equal the seed text at its offsets;
+anything else counts as an error. The run is bounded in questions and in time
+(``--max-seconds``), and the server is killed at the end whatever happens.
 """
 
 from __future__ import annotations
@@ -128,12 +130,13 @@ def gradio_caller(url: str) -> Callable[[str], Any]:
     return lambda q: client.predict(q, api_name="/ask")
 
 
-def http_caller(url: str, timeout: float = 60) -> Callable[[str], Any]:
-    """A function asking the builtin server's ``POST /ask``."""
+def http_caller(url: str, path: str = "/ask", timeout: float = 60) -> Callable[[str], Any]:
+    """A function asking ``POST {path}`` with ``{"question": …}`` (the builtin server's
+    ``/ask``, or app.py's ``/api/ask``)."""
 
     def ask(question: str) -> Any:
         req = urllib.request.Request(
-            url.rstrip("/") + "/ask", data=json.dumps({"question": question}).encode(),
+            url.rstrip("/") + path, data=json.dumps({"question": question}).encode(),
             headers={"Content-Type": "application/json"}, method="POST",
         )
         with urllib.request.urlopen(req, timeout=timeout) as resp:
@@ -203,7 +206,7 @@ def start_server(target: str, port: int, log_path: Path, index_dir: str | None) 
     env = env_with(GRADIO_ANALYTICS_ENABLED="False", MASANCHI_HOST=HOST)
     if index_dir:
         env["MASANCHI_INDEX_DIR"] = index_dir
-    if target == "app":
+    if target in ("app", "api"):
         args = [sys.executable, "app.py", "--host", HOST, "--port", str(port)]
     else:
         args = [sys.executable, "-m", "bench.load", "--serve", str(port)]
@@ -251,7 +254,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {"target": args.target, "clients": args.clients, "total": total}
     try:
         up_s = wait_ready(url, proc, min(args.max_seconds, 300))
-        make = (lambda: gradio_caller(url)) if args.target == "app" else (lambda: http_caller(url))
+        make = {"app": lambda: gradio_caller(url),
+                "api": lambda: http_caller(url, "/api/ask"),
+                "builtin": lambda: http_caller(url)}[args.target]
         first = make()
         t0 = time.perf_counter()
         problem = check_answer(questions[0], first(questions[0]), seeds)
@@ -317,7 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     """CLI: run the load test (or, with --serve, be the builtin server)."""
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--target", choices=["app", "builtin"], default="app")
+    parser.add_argument("--target", choices=["api", "app", "builtin"], default="api",
+                        help="api: app.py's POST /api/ask (default); app: app.py's Gradio /ask "
+                             "through gradio_client; builtin: http.server around qa.answer")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--per-client", type=int, default=50)
     parser.add_argument("--total", type=int, default=0,

@@ -37,12 +37,13 @@ from qa.rank import (
     FEATURES,
     QUESTION_FEATURES,
     Linear,
+    asks_point,
     feature_matrix,
     focus_unknown,
     question_features,
 )
 from qa.retrieve import candidates, unknown_names
-from qa.settings import CALIBRATION_FILE, MODEL_FILE
+from qa.settings import CALIBRATION_FILE, MODEL_FILE, Settings
 
 SEED = 13
 MAX_FALSE_REFUSAL = 0.08
@@ -62,11 +63,20 @@ def _same_fact(items: list[dict]) -> dict[str, frozenset[str]]:
             by_quote.setdefault((ev["doc"], ev["quote"]), set()).add(i["id"])
     out = {}
     for i in items:
-        ids = {i["id"]}
+        ids = {i["id"], *([i["twin"]] if i.get("twin") else [])}
         for ev in i.get("evidence", []):
             ids |= by_quote[(ev["doc"], ev["quote"])]
         out[i["id"]] = frozenset(ids)
     return out
+
+
+def _close(bank, query) -> frozenset[str]:
+    """Ids of the bank questions at or above the match thresholds for this question."""
+    cos = bank.cosines(query.vector, query.use_vector, query.language)
+    settings = Settings.from_env()
+    floors = np.where(bank.english & (query.language == "en"), settings.bank_min_cosine,
+                      settings.bank_min_cosine_use)
+    return frozenset(bank.entries[j].id for j in np.flatnonzero(cos >= floors))
 
 
 def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
@@ -90,12 +100,15 @@ def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
         y = np.asarray([_overlaps(sents[i].doc_id, sents[i].start, sents[i].end, gold)
                         for i in ids], dtype=int)
         out.append({"item": item, "ids": ids, "x": x, "y": y, "checks": chk, "query": query,
+                    "asks_point": asks_point(raw),
                     "unknown": bool(unknown_names(corpus, q)),
                     "unseen": focus_unknown(corpus, query),
-                    # leave the question and its paraphrases (same evidence) out, as for a new
-                    # question whose fact the bank may not hold
+                    # leave out the question, its twin, its paraphrases (same evidence) and
+                    # any bank question close enough to match it, answerable or not alike: the
+                    # votes are what a new question with no match in the bank would see
                     "votes": bank.votes(query.vector, query.use_vector, q.language,
-                                        exclude=same_fact[item["id"]], question=q),
+                                        exclude=same_fact[item["id"]] | _close(bank, query),
+                                        question=q),
                     "answerable": bool(item.get("answerable", True)),
                     "recall": bool(y.any()) if gold else None})
         if n % 100 == 0:
@@ -151,7 +164,8 @@ def question_rows(rows: list[dict], ranker_for) -> tuple[np.ndarray, np.ndarray,
         x = r["x"][order] if len(order) else r["x"]
         chk = [r["checks"][j] for j in order]
         feats.append(question_features(logits[order] if len(order) else logits, x, chk,
-                                       r["unknown"], r["query"], r["unseen"], r["votes"]))
+                                       r["unknown"], r["query"], r["unseen"], r["votes"],
+                                       r["asks_point"]))
         right.append(int(bool(len(order)) and r["answerable"] and bool(r["y"][order[0]])))
         answerable.append(int(r["answerable"]))
     return np.asarray(feats), np.asarray(right), np.asarray(answerable)

@@ -178,6 +178,67 @@ def _vector_index(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
+class VectorCache:
+    """Vectors already computed, by model and a hash of the text: a rebuild (a seed edited, the
+    bank grown) embeds only texts it has not seen. Read from the current index folder, written
+    into the new one with only the vectors that build used, so it never grows past the index."""
+
+    FILE = "vector_cache.npz"
+
+    def __init__(self, known: dict[str, np.ndarray] | None = None) -> None:
+        self.known = known or {}
+        self.used: dict[str, np.ndarray] = {}
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def key(model: str, text: str) -> str:
+        return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()[:32]
+
+    @classmethod
+    def load(cls, folder: Path) -> VectorCache:
+        """The cache in ``folder``, or an empty one (missing or unreadable: embed everything)."""
+        try:
+            with np.load(folder / cls.FILE, allow_pickle=False) as data:
+                known: dict[str, np.ndarray] = {}
+                for name in data.files:
+                    if name.startswith("keys_"):
+                        vectors = data["vectors_" + name[5:]]
+                        known.update(zip((str(k) for k in data[name]), vectors, strict=True))
+                return cls(known)
+        except (OSError, ValueError, KeyError, EOFError):
+            return cls()
+
+    def save(self, folder: Path) -> None:
+        """Write the vectors this build used (one matrix per dimensionality)."""
+        groups: dict[int, list[str]] = {}
+        for k, v in self.used.items():
+            groups.setdefault(int(v.shape[0]), []).append(k)
+        arrays = {}
+        for dims, keys in groups.items():
+            arrays[f"keys_{dims}"] = np.asarray(keys, dtype=str)
+            arrays[f"vectors_{dims}"] = np.vstack([self.used[k] for k in keys])
+        np.savez(folder / self.FILE, **arrays)
+
+    def encode(self, embedder: Embedder, texts: list[str], label: str,
+               batch: int = 64) -> np.ndarray:
+        """Vectors of ``texts`` (unit rows), embedding only those not in the cache."""
+        keys = [self.key(embedder.name, t) for t in texts]
+        first: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            if k not in self.known:
+                first.setdefault(k, i)
+        todo = sorted(first.values())
+        self.hits += len(texts) - len(todo)
+        self.misses += len(todo)
+        fresh = _encode(embedder, [texts[i] for i in todo], label, batch)
+        found = dict(self.known)
+        found.update({keys[i]: fresh[j] for j, i in enumerate(todo)})
+        self.used.update({k: found[k] for k in keys})
+        if not texts:
+            return np.zeros((0, embedder.dims), dtype=np.float32)
+        return np.vstack([found[k] for k in keys]).astype(np.float32)
+
+
 def _encode(embedder: Embedder, texts: list[str], label: str, batch: int = 64) -> np.ndarray:
     out = []
     for i in tqdm(range(0, len(texts), batch), desc=f"embedding {label}", unit="batch",
@@ -223,24 +284,27 @@ def build(
     with _build_lock(settings.index_dir):
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
+        cache = VectorCache.load(settings.index_dir)
         progress("Embedding chunks and sentences (MiniLM)")
-        chunk_vecs = _encode(embedder, [c.text for c in chunks], "chunks")
-        sent_vecs = _encode(embedder, [s.text for s in sentences], "sentences")
+        chunk_vecs = cache.encode(embedder, [c.text for c in chunks], "chunks")
+        sent_vecs = cache.encode(embedder, [s.text for s in sentences], "sentences")
         faiss.write_index(_vector_index(chunk_vecs), str(tmp / "chunks.faiss"))
         faiss.write_index(_vector_index(sent_vecs), str(tmp / "sentences.faiss"))
         if use_embedder is not None:
             progress("Embedding sentences (multilingual USE)")
-            use_vecs = _encode(use_embedder, [s.text for s in sentences], "sentences (USE)")
+            use_vecs = cache.encode(use_embedder, [s.text for s in sentences], "sentences (USE)")
             faiss.write_index(_vector_index(use_vecs), str(tmp / "sentences_use.faiss"))
         bank = load_bank(settings.seeds_dir)
         if bank:
             progress(f"Embedding {len(bank)} verified questions (seeds/bank)")
         questions = [str(b.get("question", "")) for b in bank]
-        faiss.write_index(_vector_index(_encode(embedder, questions, "bank")),
+        faiss.write_index(_vector_index(cache.encode(embedder, questions, "bank")),
                           str(tmp / "bank.faiss"))
         if use_embedder is not None:
-            faiss.write_index(_vector_index(_encode(use_embedder, questions, "bank (USE)")),
+            faiss.write_index(_vector_index(cache.encode(use_embedder, questions, "bank (USE)")),
                               str(tmp / "bank_use.faiss"))
+        cache.save(tmp)
+        progress(f"Vectors: {cache.misses} embedded, {cache.hits} reused from the last build")
         progress("Annotating sentences (spaCy: lemmas, entities)")
         annotations = annotate(articles, sentences)
         progress("Extracting stated figures (claims)")

@@ -360,6 +360,14 @@ class Engine:
         prob = {sid: float(p) for sid, p in zip(t.ranked.ids, t.ranked.probability,
                                                 strict=True)}
         out: list[tuple[Evidence, tuple[int, int] | None]] = []
+        stated = self._stated_values(loaded, t.query)
+
+        def span_in(sid: int) -> tuple[int, int] | None:
+            """The asked figure as the claim extractor read it, else the parse's value."""
+            if sid in stated:
+                return stated[sid]
+            return answer_span(corpus, t.question, sid, t.query)
+
         if t.match is not None:
             for doc, quote in t.match.entry.evidence:
                 art = store.articles.get(doc)
@@ -369,7 +377,7 @@ class Engine:
                 sids = corpus.sentences_overlapping(doc, start, start + len(quote))
                 p = max((prob.get(s, 0.0) for s in sids), default=0.0)
                 span = None
-                sp = answer_span(corpus, t.question, sids[0], t.query) if sids else None
+                sp = span_in(sids[0]) if sids else None
                 if sp is not None:
                     sent = store.sentences[sids[0]]
                     a, b = sp[0] + sent.start - start, sp[1] + sent.start - start
@@ -383,8 +391,29 @@ class Engine:
         for sid in select(t.ranked, corpus, t.question, self.settings, statements):
             s = store.sentences[sid]
             out.append((Evidence(sid, s.doc_id, s.start, s.end, s.text, prob.get(sid, 0.0)),
-                        answer_span(corpus, t.question, sid, t.query)))
+                        span_in(sid)))
         return out
+
+    @staticmethod
+    def _stated_values(loaded: Loaded, query: Query) -> dict[int, tuple[int, int]]:
+        """Sentence id → offsets (inside the sentence) of the figure a count question asks
+        for, from the claims of the points that count it; a sentence stating two different
+        values of the asked figure is left to :func:`qa.select.answer_span`."""
+        if not query.figure:
+            return {}
+        sentences = loaded.corpus.store.sentences
+        found: dict[int, set[tuple[int, int]]] = {}
+        for p in loaded.points:
+            if p.kind != "figure" or not asks(p, query.figure):
+                continue
+            for c in p.claims:
+                if not 0 <= c.sentence_id < len(sentences) or c.note:
+                    continue
+                text = sentences[c.sentence_id].text
+                at = text.find(c.value)
+                if at >= 0 and text.count(c.value) == 1:
+                    found.setdefault(c.sentence_id, set()).add((at, at + len(c.value)))
+        return {sid: next(iter(spans)) for sid, spans in found.items() if len(spans) == 1}
 
     def _parts(self, t: Trace, corpus: Corpus, citations: list[Citation]) -> tuple[Part, ...]:
         """Per part of a multi-part question, the citations whose sentence answers it best."""

@@ -248,6 +248,20 @@ def _named_kind(low: list[str]) -> AnswerType:
     return "person"
 
 
+def _number_of(doc) -> str:
+    """The figure any question names as "the number of X" / "the death toll" ("do the
+    sources agree on the number of dead?"), or ""."""
+    for t in doc:
+        if t.lower_ in ("number", "toll", "count", "total", "figures", "figure"):
+            pobj = [c for p in t.children if p.dep_ == "prep" for c in p.children
+                    if c.dep_ == "pobj"]
+            if t.lower_ == "toll":
+                return "death"
+            if pobj and pobj[0].lemma_.lower() not in GENERIC_COUNTED:
+                return pobj[0].lemma_.lower()
+    return ""
+
+
 def _english_figure(doc) -> str:
     """What a count question counts: the noun "many" modifies, or "number of X", or the verb."""
     noun = None
@@ -330,7 +344,8 @@ def _english_focus(doc, figure: str, sources: set[str]) -> tuple[tuple[str, ...]
 def _analyse_english(text: str, nlp, aliases: dict[str, str]) -> Question:
     doc = nlp(text)
     answer_type, wh = _english_type(doc)
-    figure = _english_figure(doc) if answer_type in ("count", "quantity") else ""
+    figure = (_english_figure(doc) if answer_type in ("count", "quantity")
+              else _number_of(doc))
     constraints, names = _english_constraints(doc, aliases)
     focus, phrase = _english_focus(doc, figure,
                                    {c.text for c in constraints if c.kind == "source"})

@@ -62,8 +62,8 @@ QUESTION_FEATURES: dict[str, str] = {
     "best_joint": "best of the top 10: paragraph focus × constraints met × (value if needed)",
     "best_joint_sentence": "the same within the sentence alone",
     "any_value_near": "any of the top 10 holds the asked value next to a focus word",
+    "asks_point": "the question asks for a figure the sources' claims report (a found point)",
     "bank_unanswerable": "share of unanswerable questions among the nearest verified ones",
-    "bank_closest": "cosine of the nearest verified question",
 }
 _QUOTES = "“\"«‘'"
 
@@ -204,14 +204,18 @@ def focus_unknown(corpus: Corpus, query: Query) -> float:
 
 def question_features(ranked_logits: np.ndarray, feats: np.ndarray, chk: list[Checks],
                       unknown: bool, query: Query, unseen: float = 0.0,
-                      votes: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+                      votes: tuple[float, float] = (0.0, 0.0), asks_point: bool = False
+                      ) -> np.ndarray:
     """:data:`QUESTION_FEATURES` of a ranked candidate list (best first); ``votes`` from the
-    verified bank (:meth:`qa.bank.Bank.votes`)."""
+    verified bank (:meth:`qa.bank.Bank.votes`): only the unanswerable share is a feature (the
+    nearest cosine was measured to carry the bank's make-up rather than the question's: in
+    training the close paraphrases are left out, for a new question they are not)."""
     col = {n: i for i, n in enumerate(FEATURES)}
     if len(ranked_logits) == 0:
         return np.asarray([-10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
                            float(query.question.asks_value), float(unknown),
-                           float(query.language == "ru"), 0.0, unseen, 0.0, 0.0, 0.0, *votes])
+                           float(query.language == "ru"), 0.0, unseen, 0.0, 0.0, 0.0,
+                           float(asks_point), votes[0]])
     top10 = range(min(10, len(chk)))
     margin = ranked_logits[0] - ranked_logits[1] if len(ranked_logits) > 1 else 5.0
     needed = feats[0, col["value_needed"]]
@@ -227,8 +231,13 @@ def question_features(ranked_logits: np.ndarray, feats: np.ndarray, chk: list[Ch
         float(feats[:, col["dense"]].max()), unseen,
         max(joint(chk[i], chk[i].focus_para, chk[i].constraints_para) for i in top10),
         max(joint(chk[i], chk[i].focus, chk[i].constraints) for i in top10),
-        float(any(chk[i].value_near for i in top10)), *votes,
+        float(any(chk[i].value_near for i in top10)), float(asks_point), votes[0],
     ])
+
+
+def asks_point(raw: dict[int, dict[str, float]]) -> bool:
+    """True when the candidates include the statements of a figure point the question asks."""
+    return any("statement" in r for r in raw.values())
 
 
 def rank(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]], models: Models,
@@ -241,6 +250,6 @@ def rank(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]], models:
     logits = logits[order] if len(ids) else logits
     chk_sorted = [chk[j] for j in order]
     qf = question_features(logits, feats, chk_sorted, unknown, query,
-                           focus_unknown(corpus, query), votes)
+                           focus_unknown(corpus, query), votes, asks_point(raw))
     return Ranked(tuple(ids[j] for j in order), feats, tuple(chk_sorted),
                   1.0 / (1.0 + np.exp(-logits)), qf)

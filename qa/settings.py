@@ -97,8 +97,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, then MASANCHI_MAX_CITATIONS / MASANCHI_BANK_SPLITS
-        (comma-separated, "" for no bank), then overrides."""
+        """Defaults, then MASANCHI_FEEDBACK_DB / MASANCHI_BANK_SPLITS (comma-separated, "" for
+        no bank) / MASANCHI_MAX_CITATIONS / MASANCHI_QUERY_CACHE, then overrides."""
         env: dict[str, object] = {}
         if v := os.environ.get("MASANCHI_FEEDBACK_DB"):
             env["feedback_db"] = Path(v)
@@ -106,4 +106,6 @@ class Settings:
             env["bank_splits"] = tuple(x.strip() for x in v.split(",") if x.strip())
         if v := os.environ.get("MASANCHI_MAX_CITATIONS"):
             env["max_citations"] = int(v)
+        if v := os.environ.get("MASANCHI_QUERY_CACHE"):
+            env["query_cache"] = int(v)
         return replace(cls(), **{**env, **overrides})

@@ -20,6 +20,7 @@ import qa
 import qa.suggest
 from index.types import Article, Source
 from qa.present.messages import lang_of, point_label, t
+from qa.settings import Settings
 
 #: how long a question waits for the index before giving up (seconds)
 READY_TIMEOUT_S = 600.0
@@ -105,6 +106,11 @@ def sources() -> dict[str, Source]:
     return {doc_id: a.source for doc_id, a in articles().items()}
 
 
+def settings() -> Settings:
+    """The engine's settings (limits the server applies, the feedback path)."""
+    return qa.engine().settings
+
+
 def answer(question: str, history: list | None = None) -> qa.Answer:
     """Wait for the index, then answer (answers run concurrently: no lock here)."""
     if not WARMUP.checking:  # the index is loaded while the suggestions are being checked
@@ -124,7 +130,7 @@ def catalogue() -> list:
 
 def feedback_db() -> Path:
     """Where reader marks are stored (Settings.feedback_db; MASANCHI_FEEDBACK_DB overrides)."""
-    return Path(qa.engine().settings.feedback_db)
+    return Path(settings().feedback_db)
 
 
 def manifest_hash() -> str:
