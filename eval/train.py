@@ -101,7 +101,7 @@ def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
                         for i in ids], dtype=int)
         out.append({"item": item, "ids": ids, "x": x, "y": y, "checks": chk, "query": query,
                     "asks_point": asks_point(raw),
-                    "unknown": bool(unknown_names(corpus, q)),
+                    "unknown": bool(unknown_names(corpus, q, engine.english_of(corpus))),
                     "unseen": focus_unknown(corpus, query),
                     # leave out the question, its twin, its paraphrases (same evidence) and
                     # any bank question close enough to match it, answerable or not alike: the

@@ -214,6 +214,12 @@ class Engine:
                     self._vectors.popitem(last=False)
         return vector
 
+    def english_of(self, corpus: Corpus) -> Callable[[str], list[str]]:
+        """A Russian word's English renderings (dictionary senses, transliterations)."""
+        vocab = corpus.idf.keys()
+        return lambda word: english_terms([word.lower()], vocabulary=vocab,
+                                          per_word=self.settings.translations_per_word)
+
     def counted_thing(self, question: Question) -> str:
         """What a Russian count question counts, in the articles' English: the counted phrase
         of the figure point whose multilingual vector is closest to the question's figure word
@@ -235,7 +241,7 @@ class Engine:
         corpus = loaded.corpus
         question = analyse(text, self.nlp, aliases=corpus.aliases)
         query = self.query(question, corpus)
-        unknown = tuple(unknown_names(corpus, question))
+        unknown = tuple(unknown_names(corpus, question, self.english_of(corpus)))
         statements = self.statements(loaded, query)
         votes = loaded.bank.votes(query.vector, query.use_vector, question.language,
                                   exclude=exclude_bank, question=question)

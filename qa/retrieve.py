@@ -15,13 +15,14 @@ import bisect
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from index.names import name_key, same_name
 from index.store import Store
-from index.text import terms
+from index.text import is_russian, terms
 from qa.question import Question, date_key, source_aliases
 from qa.settings import Settings
 
@@ -147,10 +148,19 @@ def matching_keys(corpus: Corpus, key: str) -> frozenset[str]:
     return frozenset(near)
 
 
-def unknown_names(corpus: Corpus, question: Question) -> list[str]:
-    """Names of the question that appear nowhere in the articles, in any spelling."""
+def unknown_names(corpus: Corpus, question: Question,
+                  english: Callable[[str], list[str]] | None = None) -> list[str]:
+    """Names of the question that appear nowhere in the articles, in any spelling. For a
+    Russian name, ``english`` gives its English renderings (dictionary and transliterations:
+    "Токаев" → Tokayev, "Бюро" → bureau); it is known when one of them is in the articles."""
+
+    def known_in_english(text: str) -> bool:
+        return english is not None and is_russian(text) and any(
+            t in corpus.idf for word in english(text) for t in terms(word))
+
     return [c.text for c in question.constraints
-            if c.kind == "name" and not matching_keys(corpus, c.key)]
+            if c.kind == "name" and not matching_keys(corpus, c.key)
+            and not known_in_english(c.text)]
 
 
 def candidates(corpus: Corpus, query: Query, settings: Settings,

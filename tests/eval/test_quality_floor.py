@@ -14,16 +14,16 @@ from eval import scorer
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {  # measured on the 924-question test split: 1.0, .598, .472, .548, .543, .243, .535
+FLOORS = {  # measured on the 924-question test split: 1.0, .627, .472, .579, .569, .248, .571
     "verbatim_rate": 1.0,
-    "citation_recall": 0.57,
+    "citation_recall": 0.60,
     "citation_precision": 0.45,
-    "first_quote_accuracy": 0.52,
-    "must_include_accuracy": 0.52,
+    "first_quote_accuracy": 0.55,
+    "must_include_accuracy": 0.54,
     "refusal_recall": 0.22,
-    "disagreement_coverage": 0.51,
+    "disagreement_coverage": 0.54,
 }
-CEILINGS = {"false_refusal_rate": 0.11, "calibration_error": 0.07}  # measured .090, .046
+CEILINGS = {"false_refusal_rate": 0.07, "calibration_error": 0.07}  # measured .043, .047
 
 
 @pytest.fixture(scope="module")
