@@ -70,10 +70,9 @@ def _same_fact(items: list[dict]) -> dict[str, frozenset[str]]:
     return out
 
 
-def _close(bank, query) -> frozenset[str]:
+def _close(bank, query, settings: Settings) -> frozenset[str]:
     """Ids of the bank questions at or above the match thresholds for this question."""
     cos = bank.cosines(query.vector, query.use_vector, query.language)
-    settings = Settings.from_env()
     floors = np.where(bank.english & (query.language == "en"), settings.bank_min_cosine,
                       settings.bank_min_cosine_use)
     return frozenset(bank.entries[j].id for j in np.flatnonzero(cos >= floors))
@@ -107,7 +106,8 @@ def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
                     # any bank question close enough to match it, answerable or not alike: the
                     # votes are what a new question with no match in the bank would see
                     "votes": bank.votes(query.vector, query.use_vector, q.language,
-                                        exclude=same_fact[item["id"]] | _close(bank, query),
+                                        exclude=same_fact[item["id"]]
+                                        | _close(bank, query, engine.settings),
                                         question=q),
                     "answerable": bool(item.get("answerable", True)),
                     "recall": bool(y.any()) if gold else None})

@@ -231,12 +231,11 @@ class VectorCache:
         self.hits += len(texts) - len(todo)
         self.misses += len(todo)
         fresh = _encode(embedder, [texts[i] for i in todo], label, batch)
-        found = dict(self.known)
-        found.update({keys[i]: fresh[j] for j, i in enumerate(todo)})
-        self.used.update({k: found[k] for k in keys})
+        new = {keys[i]: fresh[j] for j, i in enumerate(todo)}
+        self.used.update({k: new[k] if k in new else self.known[k] for k in keys})
         if not texts:
             return np.zeros((0, embedder.dims), dtype=np.float32)
-        return np.vstack([found[k] for k in keys]).astype(np.float32)
+        return np.vstack([self.used[k] for k in keys]).astype(np.float32)
 
 
 def _encode(embedder: Embedder, texts: list[str], label: str, batch: int = 64) -> np.ndarray:

@@ -376,11 +376,9 @@ class Engine:
 
         if t.match is not None:
             for doc, quote in t.match.entry.evidence:
-                art = store.articles.get(doc)
-                start = art.text.find(quote) if art else -1
+                start, sids = corpus.quote_sentences(doc, quote)
                 if start < 0:
                     continue
-                sids = corpus.sentences_overlapping(doc, start, start + len(quote))
                 p = max((prob.get(s, 0.0) for s in sids), default=0.0)
                 span = None
                 sp = span_in(sids[0]) if sids else None
@@ -464,12 +462,8 @@ def _evidence_lemmas(item: dict, corpus: Corpus) -> frozenset[str]:
     """The content lemmas of the sentences a bank item's evidence quotes."""
     out: set[str] = set()
     for ev in item.get("evidence", []):
-        art = corpus.store.articles.get(str(ev.get("doc")))
-        start = art.text.find(str(ev.get("quote", ""))) if art else -1
-        if start >= 0:
-            for sid in corpus.sentences_overlapping(art.doc_id, start,
-                                                    start + len(str(ev["quote"]))):
-                out.update(corpus.store.annotations[sid].lemmas)
+        for sid in corpus.quote_sentences(str(ev.get("doc")), str(ev.get("quote", "")))[1]:
+            out.update(corpus.store.annotations[sid].lemmas)
     return frozenset(out)
 
 

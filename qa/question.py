@@ -248,17 +248,22 @@ def _named_kind(low: list[str]) -> AnswerType:
     return "person"
 
 
+def _of_object(token):
+    """The object of the first preposition after ``token`` ("number *of dead*"), or None."""
+    return next((c for p in token.children if p.dep_ == "prep" for c in p.children
+                 if c.dep_ == "pobj"), None)
+
+
 def _number_of(doc) -> str:
     """The figure any question names as "the number of X" / "the death toll" ("do the
     sources agree on the number of dead?"), or ""."""
     for t in doc:
         if t.lower_ in ("number", "toll", "count", "total", "figures", "figure"):
-            pobj = [c for p in t.children if p.dep_ == "prep" for c in p.children
-                    if c.dep_ == "pobj"]
             if t.lower_ == "toll":
                 return "death"
-            if pobj and pobj[0].lemma_.lower() not in GENERIC_COUNTED:
-                return pobj[0].lemma_.lower()
+            obj = _of_object(t)
+            if obj is not None and obj.lemma_.lower() not in GENERIC_COUNTED:
+                return obj.lemma_.lower()
     return ""
 
 
@@ -269,9 +274,8 @@ def _english_figure(doc) -> str:
         if t.lower_ in ("many", "much") and t.head.pos_ in ("NOUN", "PROPN"):
             noun = t.head
         elif t.lower_ in ("number", "toll", "count", "total") and not noun:
-            pobj = [c for p in t.children if p.dep_ == "prep" for c in p.children
-                    if c.dep_ == "pobj"]
-            noun = pobj[0] if pobj else (t if t.lower_ == "toll" else None)
+            obj = _of_object(t)
+            noun = obj if obj is not None else (t if t.lower_ == "toll" else None)
     if noun is not None and noun.lemma_.lower() not in GENERIC_COUNTED:
         lemma = noun.lemma_.lower()
         if lemma in ("number", "count", "total"):

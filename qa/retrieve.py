@@ -68,6 +68,22 @@ class Corpus:
         return out
 
 
+    def quote_sentences(self, doc_id: str, quote: str) -> tuple[int, list[int]]:
+        """Where a verbatim quote starts in ``doc_id`` and the ids of the sentences it covers;
+        (-1, []) when the article does not hold it."""
+        article = self.store.articles.get(doc_id)
+        start = article.text.find(quote) if article is not None and quote else -1
+        if start < 0:
+            return -1, []
+        return start, self.sentences_overlapping(doc_id, start, start + len(quote))
+
+
+def word_stem(word: str) -> str:
+    """A lemma cut to its stem for matching inside text ("injure" ~ "injured", "kill" ~
+    "killed"): all but the last two letters, at least four."""
+    return word[:max(4, len(word) - 2)]
+
+
 def _keys(text: str) -> frozenset[str]:
     return frozenset(name_key(w) for w in re.findall(r"[^\W\d_]{2,}", text))
 
@@ -270,7 +286,7 @@ def checks(corpus: Corpus, question: Question, sentence_id: int,
             low = sent.text.lower()
             anchors = [m.start() for w in ((question.figure,) if english else ()) + tuple(fl)
                        if len(w) > 2
-                       for m in re.finditer(re.escape(w[:max(4, len(w) - 2)]), low)]
+                       for m in re.finditer(re.escape(word_stem(w)), low)]
             near = float(any(abs(a - s) <= NEAR_CHARS or abs(a - e) <= NEAR_CHARS
                              for a in anchors for s, e in spans))
     return Checks(

@@ -15,7 +15,7 @@ from collections import Counter
 
 from qa.question import Question
 from qa.rank import Ranked
-from qa.retrieve import Corpus, Query
+from qa.retrieve import Corpus, Query, word_stem
 from qa.settings import Settings
 
 #: Quotes from one article whose lemma sets overlap this much say the same thing; keep one.
@@ -78,7 +78,7 @@ def select(ranked: Ranked, corpus: Corpus, question: Question, settings: Setting
 def _governed_at(governing: tuple[str, ...], words) -> int | None:
     """How near (0 = the word counted) a word of ``words`` governs the value; None if none
     does (lemmas compared by stem)."""
-    stems = [w[:max(4, len(w) - 2)] for w in words if w and len(w) > 2]
+    stems = [word_stem(w) for w in words if w and len(w) > 2]
     return next((k for k, g in enumerate(governing) if any(g.startswith(st) for st in stems)),
                 None)
 
@@ -106,7 +106,7 @@ def answer_span(corpus: Corpus, question: Question, sentence_id: int,
 
     def found(words) -> list[int]:
         return [m.start() for w in words if w and len(w) > 2
-                for m in re.finditer(re.escape(w[:max(4, len(w) - 2)]), low)]
+                for m in re.finditer(re.escape(word_stem(w)), low)]
 
     counted = [figure] if figure else list(focus)
     depth = {v: _governed_at(ann.governors_of(*v), counted) for v in values}

@@ -61,14 +61,15 @@ class BodyLimit:
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             return await _reply(send, 413, too_large_message(self.limit))
-        body, more = [], True
+        body, size, more = [], 0, True
         while more:  # read at most limit + one message, then replay what was read
             message = await receive()
             if message["type"] != "http.request":
                 return None  # the client went away
             body.append(message.get("body", b""))
+            size += len(body[-1])
             more = message.get("more_body", False)
-            if sum(map(len, body)) > self.limit:
+            if size > self.limit:
                 return await _reply(send, 413, too_large_message(self.limit))
         replay = [{"type": "http.request", "body": b"".join(body), "more_body": False}]
 
