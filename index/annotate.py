@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from index.furniture import lines_with_offsets
+from index.settings import IndexSettings
 from index.types import Article, Sentence
 
 #: spaCy entity labels grouped by the answer type they can fill.
@@ -39,10 +40,9 @@ NUMBER = re.compile(
 _YEAR = re.compile(r"(?:19|20)\d\d")
 #: Parts of speech a value's governing words are taken from; the walk up the parse stops at
 #: the first predicate (verb or adjective), so "8 killed and 40 injured" gives 8 → kill and
-#: 40 → injure, not both.
+#: 40 → injure, not both. How far it looks: ``IndexSettings.governor_depth``.
 GOVERNING_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 PREDICATE_POS = frozenset({"VERB", "ADJ"})
-GOVERNOR_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,11 @@ def _numbers(text: str) -> list[tuple[str, int, int]]:
             if not _YEAR.fullmatch(m.group(0))]
 
 
-def _own_word(doc, span):
-    """The word a value counts: the first noun or verb after it ("8 people", "40 injured",
-    "dozens of buildings"), skipping adjectives and "of"; None when the phrase ends first."""
-    for token in doc[span.end:span.end + GOVERNOR_DEPTH]:
+def _own_word(doc, span, depth: int):
+    """The word a value counts: the first noun or verb in the ``depth`` tokens after it
+    ("8 people", "40 injured", "dozens of buildings"), skipping adjectives and "of"; None when
+    the phrase ends first."""
+    for token in doc[span.end:span.end + depth]:
         if token.pos_ in {"NOUN", "PROPN", "VERB"} or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
             return token
         if not (token.pos_ == "ADJ" or token.lower_ == "of"):
@@ -102,22 +103,24 @@ def _own_word(doc, span):
     return None
 
 
-def governors(doc, start: int, end: int) -> tuple[str, ...]:
+def governors(doc, start: int, end: int, depth: int | None = None) -> tuple[str, ...]:
     """Lemmas of the content words a value belongs to, nearest first: the word it counts, then
     the words its phrase hangs from in the parse, up to the first predicate (a verb or
-    adjective), at most ``GOVERNOR_DEPTH``. "8 people have been killed and 40 injured" gives
-    8: people, kill and 40: injure."""
+    adjective), at most ``depth`` (default: ``IndexSettings.governor_depth``). "8 people have
+    been killed and 40 injured" gives 8: people, kill and 40: injure."""
+    if depth is None:
+        depth = IndexSettings.value(None, "governor_depth")
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return ()
     out: list[str] = []
-    own = _own_word(doc, span)
+    own = _own_word(doc, span, depth)
     if own is not None:
         out.append(own.lemma_.lower())
         if own.pos_ in PREDICATE_POS or own.tag_ == "VBN":
             return tuple(out)
     token = own if own is not None and own.i in {t.i for t in span.root.ancestors} else span.root
-    while token.head.i != token.i and len(out) < GOVERNOR_DEPTH:
+    while token.head.i != token.i and len(out) < depth:
         token = token.head
         if token.pos_ in GOVERNING_POS and token.lemma_.lower() not in out:
             out.append(token.lemma_.lower())
@@ -126,8 +129,10 @@ def governors(doc, start: int, end: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-def annotate_doc(doc, sentence_id: int, paragraph: int) -> Annotation:
-    """An :class:`Annotation` from a spaCy ``Doc`` of one sentence."""
+def annotate_doc(doc, sentence_id: int, paragraph: int,
+                 governor_depth: int | None = None) -> Annotation:
+    """An :class:`Annotation` from a spaCy ``Doc`` of one sentence (``governor_depth``: see
+    :func:`governors`)."""
     lemmas = tuple(t.lemma_.lower() for t in doc
                    if t.is_alpha or t.like_num)
     names = tuple(dict.fromkeys(t.text for t in doc if t.pos_ == "PROPN" and t.is_alpha))
@@ -136,7 +141,7 @@ def annotate_doc(doc, sentence_id: int, paragraph: int) -> Annotation:
     ents += [n for n in _numbers(doc.text)
              if not any(s <= n[1] < e for s, e in covered)]  # numbers NER missed
     ents.sort(key=lambda x: x[1])
-    govs = tuple(governors(doc, s, e) for _, s, e in ents)
+    govs = tuple(governors(doc, s, e, governor_depth) for _, s, e in ents)
     return Annotation(sentence_id, paragraph, lemmas, names, tuple(ents), govs)
 
 
@@ -164,12 +169,16 @@ def paragraph_ids(articles: list[Article], sentences: list[Sentence]) -> list[in
 
 
 def annotate(articles: list[Article], sentences: list[Sentence], nlp: Callable | None = None,
-             batch_size: int = 64) -> list[Annotation]:
-    """Annotations for every sentence, in sentence order (spaCy runs in batches)."""
+             batch_size: int = 64, *, settings: IndexSettings | None = None
+             ) -> list[Annotation]:
+    """Annotations for every sentence, in sentence order (spaCy runs in batches);
+    ``settings.governor_depth`` bounds the governors kept (default settings without)."""
+    depth = IndexSettings.value(settings, "governor_depth")
     if nlp is None:
         from index.nlp import english
 
         nlp = english()
     paras = paragraph_ids(articles, sentences)
     docs = nlp.pipe((s.text for s in sentences), batch_size=batch_size)
-    return [annotate_doc(doc, s.id, p) for s, p, doc in zip(sentences, paras, docs, strict=True)]
+    return [annotate_doc(doc, s.id, p, depth)
+            for s, p, doc in zip(sentences, paras, docs, strict=True)]

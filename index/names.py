@@ -13,6 +13,8 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+from index.settings import IndexSettings
+
 #: Russian (and Kazakh) Cyrillic letters to Latin, close to the BGN/PCGN usage in English news.
 _CYR = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
@@ -24,8 +26,6 @@ _CYR = {
 #: Spelling variants folded before comparing (order matters: longer first).
 _FOLD = (("shch", "sh"), ("kh", "h"), ("zh", "j"), ("dzh", "j"), ("dj", "j"), ("ts", "c"),
          ("q", "k"), ("y", "i"), ("w", "v"), ("x", "ks"), ("ph", "f"), ("ou", "u"))
-#: Keys at least this similar (difflib ratio) name the same thing, for keys of 5+ letters.
-SAME_NAME_RATIO = 0.8
 _RU_ENDINGS = re.compile(
     r"(ого|ему|ом|ой|ую|ая|ые|ых|ым|ыми|ами|ях|ах|ам|ов|ев|ей|ию|ия|а|у|е|ы|и|ю)$")
 
@@ -52,10 +52,13 @@ def ru_stem_key(word: str) -> str:
     return name_key(_RU_ENDINGS.sub("", word.lower())) if len(word) > 4 else name_key(word)
 
 
-def same_name(a: str, b: str) -> bool:
-    """True when two keys (from :func:`name_key`) are equal or, for long keys, nearly so."""
+def same_name(a: str, b: str, ratio: float | None = None) -> bool:
+    """True when two keys (from :func:`name_key`) are equal or, for keys of 5+ letters, at least
+    ``ratio`` similar by difflib (default: ``IndexSettings.same_name_ratio``)."""
     if a == b:
         return True
     if min(len(a), len(b)) < 5 or a[0] != b[0]:
         return False
-    return SequenceMatcher(None, a, b).ratio() >= SAME_NAME_RATIO
+    if ratio is None:
+        ratio = IndexSettings.value(None, "same_name_ratio")
+    return SequenceMatcher(None, a, b).ratio() >= ratio

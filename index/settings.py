@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
 class IndexSettings:
-    """Where the corpus and the index live and how the corpus is cut (all recorded in the manifest).
+    """Where the corpus and the index live and how the corpus is cut (all recorded in the manifest,
+    except the fields of :attr:`ANSWERING`, read only when answering).
 
     Environment overrides (read once by :meth:`from_env`): ``MASANCHI_SEEDS_DIR``,
     ``MASANCHI_INDEX_DIR``.
@@ -39,6 +41,20 @@ class IndexSettings:
     multilingual: bool = field(
         default=True, metadata={"help": "also store multilingual (USE) sentence vectors"}
     )
+    # -- annotation and claim extraction (what is stored in annotations / claims.jsonl) -----
+    governor_depth: int = field(
+        default=4, metadata={"help": "annotations: tokens after a value searched for the word "
+                                     "it counts, and most governing lemmas kept per value"})
+    approx_tolerance: float = field(
+        default=0.10, metadata={"help": "claims: relative tolerance of 'about' and of round "
+                                        "figures (400, 20,000, 90 %)"})
+    # -- names (index/names.py; used when answering, not recorded in the manifest) ---------
+    same_name_ratio: float = field(
+        default=0.8, metadata={"help": "name keys of 5+ letters at least this similar "
+                                       "(difflib ratio) name the same thing"})
+
+    #: Fields only the answering side reads: they change nothing that is built.
+    ANSWERING = frozenset({"same_name_ratio"})
 
     def __post_init__(self) -> None:
         if self.chunk_overlap >= self.chunk_size or self.chunk_size < 50:
@@ -55,9 +71,18 @@ class IndexSettings:
         s = replace(cls(), **{**env, **overrides})
         return replace(s, seeds_dir=Path(s.seeds_dir).resolve(), index_dir=Path(s.index_dir))
 
+    @classmethod
+    def value(cls, settings: IndexSettings | None, name: str) -> Any:
+        """``settings.<name>``, or that field's default when there are no settings (read from the
+        dataclass: no environment). For functions whose callers may pass none."""
+        if settings is not None:
+            return getattr(settings, name)
+        f = cls.__dataclass_fields__[name]
+        return f.default_factory() if f.default is MISSING else f.default
+
     def cutting(self) -> dict[str, object]:
         """The settings that change what is built (compared against the manifest)."""
-        skip = {"seeds_dir", "index_dir", "model_file"}
+        skip = {"seeds_dir", "index_dir", "model_file"} | self.ANSWERING
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         out["separators"] = list(self.separators)
         return out

@@ -305,9 +305,9 @@ def build(
         cache.save(tmp)
         progress(f"Vectors: {cache.misses} embedded, {cache.hits} reused from the last build")
         progress("Annotating sentences (spaCy: lemmas, entities)")
-        annotations = annotate(articles, sentences)
+        annotations = annotate(articles, sentences, settings=settings)
         progress("Extracting stated figures (claims)")
-        claims = corpus_claims(articles, sentences)
+        claims = corpus_claims(articles, sentences, settings=settings)
         with open(tmp / "claims.jsonl", "w", encoding="utf-8") as fh:
             for row in claims:
                 fh.write(json.dumps([c.to_dict() for c in row], ensure_ascii=False) + "\n")

@@ -18,13 +18,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from index.names import same_name
 from qa.question import Question
+from qa.settings import Settings
 
 #: Answer types that one question may be asked as and another answered with.
 _COMPATIBLE = {frozenset({"count", "quantity"}), frozenset({"date", "time"})}
-#: Shares of the focus two matching questions must have in common (Jaccard of lemma sets).
-MIN_FOCUS_OVERLAP = 0.34
-#: How many nearest bank questions vote on whether a new one is answerable.
-NEIGHBOURS = 7
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,7 @@ def _types_agree(a: str, b: str) -> bool:
     return a == b or frozenset({a, b}) in _COMPATIBLE
 
 
-def _constraints_agree(a: Question, b: Question) -> bool:
+def _constraints_agree(a: Question, b: Question, name_ratio: float | None = None) -> bool:
     def keys(q: Question, kind: str) -> list[str]:
         return [c.key for c in q.constraints if c.kind == kind]
 
@@ -69,8 +66,8 @@ def _constraints_agree(a: Question, b: Question) -> bool:
         if sorted(set(keys(a, kind))) != sorted(set(keys(b, kind))):
             return False
     na, nb = keys(a, "name"), keys(b, "name")
-    return (all(any(same_name(x, y) for y in nb) for x in na)
-            and all(any(same_name(x, y) for y in na) for x in nb))
+    return (all(any(same_name(x, y, name_ratio) for y in nb) for x in na)
+            and all(any(same_name(x, y, name_ratio) for y in na) for x in nb))
 
 
 def focus_overlap(a: Question, b: Question) -> float:
@@ -81,7 +78,7 @@ def focus_overlap(a: Question, b: Question) -> float:
 
 def agree(new: Question, known: Question, answerable: bool = True,
           evidence_lemmas: frozenset[str] = frozenset(),
-          common: frozenset[str] = frozenset()) -> bool:
+          common: frozenset[str] = frozenset(), *, settings: Settings | None = None) -> bool:
     """True when two questions ask the same thing: type, counted thing, constraints, focus.
 
     Only questions in the same language are compared (across languages the lemmas are not
@@ -90,16 +87,19 @@ def agree(new: Question, known: Question, answerable: bool = True,
     question is asked by the new one ("how many walked" is not "how many fled"), and every
     focus word of the new question is in the answerable bank question or its verified evidence
     ("how many police were injured" is not answered by "40 injured"). Stop words and
-    ``common`` lemmas (found in many of the corpus's sentences, like "people") never decide."""
+    ``common`` lemmas (found in many of the corpus's sentences, like "people") never decide.
+    ``settings``: ``bank_min_focus_overlap`` and the index's ``same_name_ratio`` (defaults
+    without)."""
     if new.language != known.language or not _types_agree(new.answer_type, known.answer_type):
         return False
     if bool(new.parts) != bool(known.parts):
         return False
-    if not _constraints_agree(new, known):
+    if not _constraints_agree(new, known,
+                              settings.index.same_name_ratio if settings is not None else None):
         return False
     if (new.figure or known.figure) and new.figure != known.figure:
         return False
-    if focus_overlap(new, known) < MIN_FOCUS_OVERLAP:
+    if focus_overlap(new, known) < Settings.value(settings, "bank_min_focus_overlap"):
         return False
     if not answerable:
         return near_miss_asked(new, known, common)
@@ -126,11 +126,14 @@ class Bank:
     def __init__(self, items: list[dict], vectors: np.ndarray, use_vectors: np.ndarray | None,
                  splits: tuple[str, ...], analyse,
                  evidence_lemmas: dict[str, frozenset[str]] | None = None,
-                 common: frozenset[str] = frozenset()) -> None:
+                 common: frozenset[str] = frozenset(), *,
+                 settings: Settings | None = None) -> None:
         """``evidence_lemmas``: by entry id, the lemmas of its evidence sentences; ``common``:
-        lemmas too frequent in the corpus to decide a near miss."""
+        lemmas too frequent in the corpus to decide a near miss; ``settings``: the matching
+        thresholds (``bank_*``; defaults without)."""
         self.evidence_lemmas = evidence_lemmas or {}
         self.common = common
+        self.settings = settings
         entries = [BankEntry.from_item(i, it) for i, it in enumerate(items)]
         self.entries = [e for e in entries if e.split in splits]
         rows = np.asarray([e.row for e in self.entries], dtype=np.int64)
@@ -149,6 +152,7 @@ class Bank:
         """A bank of the entries at positions ``keep`` (for learning curves)."""
         new = object.__new__(Bank)
         new.evidence_lemmas, new.common = self.evidence_lemmas, self.common
+        new.settings = self.settings
         rows = np.asarray(sorted(keep), dtype=np.int64)
         new.entries = [self.entries[i] for i in rows]
         new.vectors = self.vectors[rows] if len(rows) else self.vectors[:0]
@@ -198,7 +202,8 @@ class Bank:
         """(share of unanswerable among the closest entries, weighted by cosine; the closest
         cosine): how verified questions like this one were judged. An unanswerable neighbour
         whose missing detail the question does not ask (a near miss) does not vote."""
-        near = self.neighbours(vector, use_vector, language, NEIGHBOURS, exclude)
+        near = self.neighbours(vector, use_vector, language,
+                               Settings.value(self.settings, "bank_neighbours"), exclude)
         if question is not None:
             near = [(e, c) for e, c in near if e.answerable
                     or near_miss_asked(question, self._analyse(e.question), self.common)]
@@ -215,7 +220,7 @@ class Bank:
 
         ``exclude`` leaves one entry id out (for leave-one-out tuning)."""
         cos = self.cosines(vector, use_vector, question.language)
-        for j in np.argsort(-cos)[:10]:
+        for j in np.argsort(-cos)[:Settings.value(self.settings, "bank_match_candidates")]:
             e = self.entries[int(j)]
             same_model = question.language == "en" and e.lang == "en"
             floor = min_cosine if same_model else min_cosine_use
@@ -227,6 +232,6 @@ class Bank:
                 continue
             known = self._analyse(e.question)
             if agree(question, known, e.answerable, self.evidence_lemmas.get(e.id, frozenset()),
-                     self.common):
+                     self.common, settings=self.settings):
                 return Match(e, float(cos[j]), known)
         return None

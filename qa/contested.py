@@ -32,27 +32,17 @@ import numpy as np
 from index.claims import TIME_EXPR, time_refs
 from index.text import terms
 from index.types import FigureClaim, Sentence, Source
+from qa.settings import Settings
 from qa.types import Claim, ContestedPoint, Disagreement
 
 Encode = Callable[[list[str]], np.ndarray]
 
-#: Two person counts are the same thing when their predicates are at least this similar.
-PREDICATE_SIM = 0.55
-#: Clusters merge while the average similarity of what their claims count is this high.
-CLUSTER_SIM = 0.55
-#: Two counts of things can be the same thing only when their nouns are this similar.
-THING_NOUN_SIM = 0.35
-#: ... and their predicates (when both have one) at least this similar.
-THING_PREDICATE_SIM = 0.30
-#: A counted noun this similar to one of these anchors (or a group's name) counts persons.
-PERSON_SIM = 0.55
+# The similarity thresholds are ``Settings`` fields (``predicate_sim``, ``cluster_sim``,
+# ``thing_noun_sim``, ``thing_predicate_sim``, ``person_sim``, ``related_sim``,
+# ``framing_min_sim``, ``opposed_min_sim``); the public functions take ``settings``.
+#: A counted noun this similar (``person_sim``) to one of these anchors (or a group's name)
+#: counts persons.
 PERSON_ANCHORS = ("people", "workers", "citizens")
-#: A different count this similar to a point is shown beside it, explained.
-RELATED_SIM = 0.40
-#: Account questions: the best sentence of a source must be at least this similar.
-FRAMING_MIN_SIM = 0.35
-#: Opposite own-voice positions count as a disagreement only above this similarity.
-OPPOSED_MIN_SIM = 0.50
 GENERIC = {"", "people", "person", "persons", "individual", "individuals"}
 NEGATION = re.compile(r"\b(?:not|no|deny|denies|denied|never|rather than|neither|nor)\b",
                       re.IGNORECASE)
@@ -114,10 +104,11 @@ def _norm_place(p: str) -> str:
     return re.sub(r"^(the)\s+|\s+(village|settlement|town|city)$", "", p.lower()).strip()
 
 
-def _personish(it: _Item, vecs: dict[str, np.ndarray]) -> bool:
+def _personish(it: _Item, vecs: dict[str, np.ndarray], settings: Settings | None) -> bool:
     if not it.noun or it.claim.persons:
         return True
-    return max(_cos(vecs, it.noun, a) for a in PERSON_ANCHORS) >= PERSON_SIM or \
+    person_sim = Settings.value(settings, "person_sim")
+    return max(_cos(vecs, it.noun, a) for a in PERSON_ANCHORS) >= person_sim or \
         it.noun.split()[-1] in GENERIC
 
 
@@ -129,8 +120,10 @@ def _key(it: _Item) -> str:
 HARD = -1.0  #: similarity of two claims that cannot count the same thing
 
 
-def same_thing(a: _Item, b: _Item, vecs: dict[str, np.ndarray]) -> float:
-    """Similarity of what two claims count; ``HARD`` when they cannot be the same thing."""
+def same_thing(a: _Item, b: _Item, vecs: dict[str, np.ndarray],
+               settings: Settings | None = None) -> float:
+    """Similarity of what two claims count; ``HARD`` when they cannot be the same thing
+    (``settings``: ``person_sim``, ``thing_noun_sim``, ``thing_predicate_sim``)."""
     ca, cb = a.claim, b.claim
     if ca.unit != cb.unit:
         return HARD
@@ -143,7 +136,7 @@ def same_thing(a: _Item, b: _Item, vecs: dict[str, np.ndarray]) -> float:
         return 1.0 if len(pa) == 2 and pa == pb else HARD
     if ca.unit:
         return HARD  # other measures (years, %, money) are not compared across sources
-    pa, pb = _personish(a, vecs), _personish(b, vecs)
+    pa, pb = _personish(a, vecs, settings), _personish(b, vecs, settings)
     if pa != pb:  # "10 fatalities" (a noun) next to "8 killed" (people)
         thing = a if not pa else b
         if thing.pred:
@@ -155,9 +148,10 @@ def same_thing(a: _Item, b: _Item, vecs: dict[str, np.ndarray]) -> float:
         if a.pred:
             return _cos(vecs, _key(a), _key(b))
         return _cos(vecs, a.what, b.what)
-    if _cos(vecs, a.noun, b.noun) < THING_NOUN_SIM:
+    if _cos(vecs, a.noun, b.noun) < Settings.value(settings, "thing_noun_sim"):
         return HARD
-    if a.pred and b.pred and _cos(vecs, a.pred, b.pred) < THING_PREDICATE_SIM:
+    if a.pred and b.pred and _cos(vecs, a.pred, b.pred) < Settings.value(
+            settings, "thing_predicate_sim"):
         return HARD
     return _cos(vecs, a.what, b.what)
 
@@ -294,8 +288,10 @@ def _status(items: Sequence[_Item]) -> tuple[str, list[str]]:
 def figure_points(sentences: Sequence[Sentence], claims: Sequence[Sequence[FigureClaim]],
                   sources: Mapping[str, Source], encode: Encode,
                   texts: Mapping[str, str] | None = None,
-                  labels: Mapping[str, Sequence[str]] | None = None) -> list[ContestedPoint]:
-    """Every figure point stated by two or more sources, contested or not."""
+                  labels: Mapping[str, Sequence[str]] | None = None, *,
+                  settings: Settings | None = None) -> list[ContestedPoint]:
+    """Every figure point stated by two or more sources, contested or not (``settings``: the
+    similarity thresholds; defaults without)."""
     items = [it for it in _items(sentences, claims, texts or {}) if it.claim.scope
              != "other_event"]
     others = [it for it in _items(sentences, claims, texts or {})
@@ -309,10 +305,10 @@ def figure_points(sentences: Sequence[Sentence], claims: Sequence[Sequence[Figur
     sim = np.zeros((n, n))
     for x in range(n):
         for y in range(x + 1, n):
-            sim[x, y] = sim[y, x] = same_thing(items[x], items[y], vecs)
+            sim[x, y] = sim[y, x] = same_thing(items[x], items[y], vecs, settings)
     np.fill_diagonal(sim, 1.0)
     points, taken = [], set()
-    clusters = _cluster(sim, CLUSTER_SIM)
+    clusters = _cluster(sim, Settings.value(settings, "cluster_sim"))
     pooled = {id(items[i]) for cl in clusters if len({items[k].claim.doc_id for k in cl}) > 1
               for i in cl}
     for cl in clusters:
@@ -324,7 +320,7 @@ def figure_points(sentences: Sequence[Sentence], claims: Sequence[Sequence[Figur
         members.sort(key=lambda it: (_date_key(sources.get(it.claim.doc_id), it.claim),
                                      it.claim.doc_id, it.claim.start))
         docs = {it.claim.doc_id for it in members}
-        related = _related(items, members, docs, vecs, others, pooled)
+        related = _related(items, members, docs, vecs, others, pooled, settings)
         label = _label(members, labels or {})
         points.append(ContestedPoint(
             point=_slug(label, taken), label=label, kind="figure",
@@ -337,22 +333,26 @@ def figure_points(sentences: Sequence[Sentence], claims: Sequence[Sequence[Figur
     return points
 
 
-def _related(items: Sequence[_Item], members, docs, vecs, others, pooled: set[int]
-             ) -> list[_Item]:
+def _related(items: Sequence[_Item], members, docs, vecs, others, pooled: set[int],
+             settings: Settings | None) -> list[_Item]:
     """Figures that count a related but different thing, or another event, shown apart."""
+    predicate_sim = Settings.value(settings, "predicate_sim")
+    related_sim = Settings.value(settings, "related_sim")
     out = []
     for it in list(items) + list(others):
         if it in members or it.claim.in_furniture or it.claim.headline:
             continue
-        if it.claim.unit or it.claim.vague or it.claim.quoted or not _personish(it, vecs) \
+        if it.claim.unit or it.claim.vague or it.claim.quoted \
+                or not _personish(it, vecs, settings) \
                 or not it.pred:
             continue
         if it.claim.scope != "other_event" and id(it) in pooled:
             continue  # it belongs to another point
         best = max((_cos(vecs, _key(it), _key(m)) for m in members
-                    if not m.claim.unit and m.pred and _personish(m, vecs)), default=0.0)
+                    if not m.claim.unit and m.pred and _personish(m, vecs, settings)),
+                   default=0.0)
         other_event = it.claim.scope == "other_event"
-        if best >= (PREDICATE_SIM if other_event else RELATED_SIM) and (
+        if best >= (predicate_sim if other_event else related_sim) and (
                 other_event or it.claim.doc_id not in docs):
             out.append(it)
     return out
@@ -367,8 +367,12 @@ def account_points(sentences: Sequence[Sentence], claims: Sequence[Sequence[Figu
                    sources: Mapping[str, Source], encode: Encode,
                    sentence_vectors: np.ndarray | None = None,
                    headings: set[int] | None = None,
-                   labels: Mapping[str, Sequence[str]] | None = None) -> list[ContestedPoint]:
-    """How each source frames generic questions; contested only for opposite own-voice sides."""
+                   labels: Mapping[str, Sequence[str]] | None = None, *,
+                   settings: Settings | None = None) -> list[ContestedPoint]:
+    """How each source frames generic questions; contested only for opposite own-voice sides
+    (``settings``: ``framing_min_sim``, ``opposed_min_sim``; defaults without)."""
+    framing_min_sim = Settings.value(settings, "framing_min_sim")
+    opposed_min_sim = Settings.value(settings, "opposed_min_sim")
     usable = [s for s in sentences if s.id not in (headings or set())
               and s.text.rstrip("*_ ").endswith(tuple(".!?”\"»)"))]
     if not usable:
@@ -381,7 +385,7 @@ def account_points(sentences: Sequence[Sentence], claims: Sequence[Sequence[Figu
         scores = vecs @ q
         best: dict[str, tuple[float, Sentence]] = {}
         for s, sc in zip(usable, scores, strict=True):
-            if sc >= FRAMING_MIN_SIM and (s.doc_id not in best or sc > best[s.doc_id][0]):
+            if sc >= framing_min_sim and (s.doc_id not in best or sc > best[s.doc_id][0]):
                 best[s.doc_id] = (float(sc), s)
         if len(best) < 2:
             continue
@@ -390,7 +394,7 @@ def account_points(sentences: Sequence[Sentence], claims: Sequence[Sequence[Figu
                          s.start, s.end, attribution="" if _own_voice(s.text) else "reported",
                          as_of=when_label(sources.get(doc)), note=f"similarity {sc:.2f}",
                          sentence_id=s.id) for doc, (sc, s) in picked)
-        strong = [(doc, s) for doc, (sc, s) in picked if sc >= OPPOSED_MIN_SIM
+        strong = [(doc, s) for doc, (sc, s) in picked if sc >= opposed_min_sim
                   and _own_voice(s.text)]
         sides = {bool(NEGATION.search(s.text)) for _, s in strong}
         contested = len(strong) >= 2 and len(sides) == 2
@@ -408,19 +412,21 @@ def discover_points(sentences: Sequence[Sentence], claims: Sequence[Sequence[Fig
                     texts: Mapping[str, str] | None = None,
                     sentence_vectors: np.ndarray | None = None,
                     labels: Mapping[str, Sequence[str]] | None = None,
-                    accounts: bool = True) -> list[ContestedPoint]:
+                    accounts: bool = True,
+                    settings: Settings | None = None) -> list[ContestedPoint]:
     """The catalogue: figure points (contested first) and account framings.
 
     ``sentences`` / ``claims`` are row-aligned (claims.jsonl); ``sources`` maps doc_id to its
     metadata; ``encode`` maps texts to unit vectors. ``texts`` (doc_id -> article text) lets
     caption claims quote their caption line; ``labels`` are optional editor labels
-    (:func:`load_labels`).
+    (:func:`load_labels`); ``settings`` the similarity thresholds (``Settings`` defaults
+    without).
     """
     heads = {c.sentence_id for row in claims for c in row if c.headline}
-    pts = figure_points(sentences, claims, sources, encode, texts, labels)
+    pts = figure_points(sentences, claims, sources, encode, texts, labels, settings=settings)
     if accounts:
         pts += account_points(sentences, claims, sources, encode, sentence_vectors, heads,
-                              labels)
+                              labels, settings=settings)
     return pts
 
 

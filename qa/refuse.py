@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from qa.question import Question
 from qa.retrieve import Checks
+from qa.settings import Settings
 
 #: What a value of each answer type is called in a refusal reason.
 TYPE_PHRASE = {
@@ -35,10 +36,6 @@ REASONS = {
         "unlikely": "Ни один фрагмент статей не отвечает на этот вопрос.",
     },
 }
-#: A passage counts as "about the focus" when it covers at least this share of it.
-ABOUT_FOCUS = 0.5
-#: How many of the best candidates the value and constraint checks look at.
-LOOK_AT = 10
 
 
 def _names(items: list[str]) -> str:
@@ -47,20 +44,23 @@ def _names(items: list[str]) -> str:
 
 
 def refusal_reason(question: Question, unknown: list[str], chk: tuple[Checks, ...],
-                   p_answerable: float, refuse_below: float) -> str:
-    """Why the articles cannot answer, or "" when they can."""
+                   p_answerable: float, refuse_below: float, *,
+                   settings: Settings | None = None) -> str:
+    """Why the articles cannot answer, or "" when they can. ``settings``: ``refuse_look_at``,
+    ``refuse_about_focus``, ``refuse_no_value_below`` (defaults without)."""
     lang = question.language if question.language in REASONS else "en"
     r = REASONS[lang]
     if unknown:
         return r["unknown"].format(names=_names(unknown))
-    top = chk[:LOOK_AT]
+    top = chk[:Settings.value(settings, "refuse_look_at")]
     focus = question.focus_phrase or "this"
-    about = [c for c in top if c.focus_para >= ABOUT_FOCUS]
+    about_focus = Settings.value(settings, "refuse_about_focus")
+    about = [c for c in top if c.focus_para >= about_focus]
     if question.constraints and about and all(c.unmet for c in about) and all(
             c.constraints_para == 0 for c in top):
         return r["unmet"].format(names=_names(list(about[0].unmet)), focus=focus)
     if (question.asks_value and lang == "en" and about and not any(c.value for c in about)
-            and p_answerable < 0.5):
+            and p_answerable < Settings.value(settings, "refuse_no_value_below")):
         return r["no_value"].format(focus=focus, what=TYPE_PHRASE[lang][question.answer_type])
     if p_answerable < refuse_below:
         return r["unlikely"]

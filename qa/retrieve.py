@@ -30,8 +30,6 @@ from qa.settings import Settings
 CAUSAL = frozenset("cause because due trigger spark start begin lead reason root provoke "
                    "result blame basis origin motive behind since fuel stem incite".split())
 _DIGITS = re.compile(r"\d[\d,.]*")
-#: A value this many characters from a focus word is "near" it.
-NEAR_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -155,17 +153,25 @@ class Query:
         return self.question.language
 
 
-def matching_keys(corpus: Corpus, key: str) -> frozenset[str]:
-    """Corpus name keys that spell the same name as ``key`` (exact, or nearly)."""
+def _name_ratio(settings: Settings | None) -> float | None:
+    return settings.index.same_name_ratio if settings is not None else None
+
+
+def matching_keys(corpus: Corpus, key: str, *, settings: Settings | None = None
+                  ) -> frozenset[str]:
+    """Corpus name keys that spell the same name as ``key`` (exact, or nearly: the index's
+    ``same_name_ratio``)."""
     near = {key} if key in corpus.vocabulary_keys else set()
+    ratio = _name_ratio(settings)
     for k in corpus.keys_by_initial.get(key[:1], ()):
-        if abs(len(k) - len(key)) <= 2 and same_name(key, k):
+        if abs(len(k) - len(key)) <= 2 and same_name(key, k, ratio):
             near.add(k)
     return frozenset(near)
 
 
 def unknown_names(corpus: Corpus, question: Question,
-                  english: Callable[[str], list[str]] | None = None) -> list[str]:
+                  english: Callable[[str], list[str]] | None = None, *,
+                  settings: Settings | None = None) -> list[str]:
     """Names of the question that appear nowhere in the articles, in any spelling. For a
     Russian name, ``english`` gives its English renderings (dictionary and transliterations:
     "Токаев" → Tokayev, "Бюро" → bureau); it is known when one of them is in the articles."""
@@ -175,7 +181,7 @@ def unknown_names(corpus: Corpus, question: Question,
             t in corpus.idf for word in english(text) for t in terms(word))
 
     return [c.text for c in question.constraints
-            if c.kind == "name" and not matching_keys(corpus, c.key)
+            if c.kind == "name" and not matching_keys(corpus, c.key, settings=settings)
             and not known_in_english(c.text)]
 
 
@@ -231,12 +237,13 @@ def _weighted_share(corpus: Corpus, focus: tuple[str, ...], have: frozenset[str]
     return got / total if total else 0.0
 
 
-def constraint_keys(corpus: Corpus, question: Question) -> list[tuple[str, str, frozenset[str]]]:
+def constraint_keys(corpus: Corpus, question: Question, *, settings: Settings | None = None
+                    ) -> list[tuple[str, str, frozenset[str]]]:
     """(kind, text, matching corpus keys) for the question's name/date/number constraints."""
     out = []
     for c in question.constraints:
         if c.kind == "name":
-            out.append((c.kind, c.text, matching_keys(corpus, c.key)))
+            out.append((c.kind, c.text, matching_keys(corpus, c.key, settings=settings)))
         elif c.kind in ("date", "number"):
             out.append((c.kind, c.text, frozenset({c.key})))
     return out
@@ -244,9 +251,11 @@ def constraint_keys(corpus: Corpus, question: Question) -> list[tuple[str, str, 
 
 def checks(corpus: Corpus, question: Question, sentence_id: int,
            cons: list[tuple[str, str, frozenset[str]]] | None = None,
-           focus_lemmas: tuple[str, ...] | None = None) -> Checks:
+           focus_lemmas: tuple[str, ...] | None = None, *,
+           settings: Settings | None = None) -> Checks:
     """The constraint, focus, value and figure checks of one candidate; ``focus_lemmas`` are
-    the English lemmas of the focus (the question's own, or their translations)."""
+    the English lemmas of the focus (the question's own, or their translations);
+    ``settings``: ``near_chars`` and name matching (defaults without)."""
     ann = corpus.store.annotations[sentence_id]
     sent = corpus.store.sentences[sentence_id]
     para = ann.paragraph
@@ -255,7 +264,7 @@ def checks(corpus: Corpus, question: Question, sentence_id: int,
     fl = question.focus if focus_lemmas is None else focus_lemmas
     focus = _weighted_share(corpus, fl, lem)
     focus_para = _weighted_share(corpus, fl, lem | plem)
-    cons = constraint_keys(corpus, question) if cons is None else cons
+    cons = constraint_keys(corpus, question, settings=settings) if cons is None else cons
     met_s = met_p = 0
     unmet = []
     for kind, text, keys in cons:
@@ -287,7 +296,8 @@ def checks(corpus: Corpus, question: Question, sentence_id: int,
             anchors = [m.start() for w in ((question.figure,) if english else ()) + tuple(fl)
                        if len(w) > 2
                        for m in re.finditer(re.escape(word_stem(w)), low)]
-            near = float(any(abs(a - s) <= NEAR_CHARS or abs(a - e) <= NEAR_CHARS
+            near_chars = Settings.value(settings, "near_chars")
+            near = float(any(abs(a - s) <= near_chars or abs(a - e) <= near_chars
                              for a in anchors for s, e in spans))
     return Checks(
         focus=focus,

@@ -5,7 +5,8 @@
 - Every source's statement when the question is about a figure (and names no outlet): each
   article's best sentence that states a value of what is counted.
 - Otherwise the candidates whose probability is close to the best one's, never padded with
-  near-misses below the floor, at most a few per article, no near-duplicates.
+  near-misses below the floor, at most a few per article, no near-duplicates (quotes of one
+  article whose lemma sets overlap ``Settings.near_duplicate``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from qa.rank import Ranked
 from qa.retrieve import Corpus, Query, word_stem
 from qa.settings import Settings
 
-#: Quotes from one article whose lemma sets overlap this much say the same thing; keep one.
-NEAR_DUPLICATE = 0.6
 #: Words before a number that belong to the value ("more than 170", "about 400").
 _QUALIFIER = re.compile(
     r"(?:more than|over|about|around|approximately|nearly|almost|some|at least|fewer than|"
@@ -48,7 +47,7 @@ def select(ranked: Ranked, corpus: Corpus, question: Question, settings: Setting
             return False
         lem = corpus.lemmas[sid]
         if any(corpus.store.sentences[c].doc_id == doc
-               and _jaccard(lem, corpus.lemmas[c]) >= NEAR_DUPLICATE for c in chosen):
+               and _jaccard(lem, corpus.lemmas[c]) >= settings.near_duplicate for c in chosen):
             return False
         chosen.append(sid)
         per_doc[doc] += 1

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from index.settings import IndexSettings
 
@@ -26,7 +27,9 @@ def _calibrated(key: str, default: float) -> float:
 class Settings:
     """Everything that tunes retrieval, selection, refusal and input limits."""
 
-    index: IndexSettings = field(default_factory=IndexSettings.from_env)
+    index: IndexSettings = field(
+        default_factory=IndexSettings.from_env,
+        metadata={"help": "where the corpus and the index live and how the corpus is cut"})
     max_citations: int = field(default=8, metadata={"help": "most quotes in one answer"})
     max_per_source: int = field(default=3, metadata={"help": "most quotes from one article"})
     max_question_chars: int = field(
@@ -46,6 +49,13 @@ class Settings:
     answer_workers: int = field(
         default=4, metadata={"help": "answers computed at once by the server (threads); the "
                                      "engine's read path is lock-free"})
+    answer_processes: int = field(
+        default_factory=lambda: int(os.environ.get("MASANCHI_ANSWER_PROCESSES") or 2),
+        metadata={"help": "worker processes answering POST /api/ask, each with its own engine "
+                          "(~0.65 GiB more memory each), so answers use every core "
+                          "(qa/present/workers.py; measured best at the core count, 2); 0 or 1: "
+                          "answer in the server process's threads; MASANCHI_ANSWER_PROCESSES "
+                          "overrides"})
     max_request_bytes: int = field(
         default=256 * 1024, metadata={"help": "larger request bodies are refused (413) unread"})
     rate_per_second: float = field(
@@ -78,6 +88,11 @@ class Settings:
     confident_at: float = field(
         default=0.8, metadata={"help": "confidence at which the answer is stated as the answer "
                                       "(below it: 'closest passages')"})
+    likely_at: float = field(
+        default_factory=lambda: _calibrated("likely_at", 0.5),
+        metadata={"help": "confidence at which the answer is stated hedged ('most likely'); "
+                          "below it the quotes are shown as the closest passages (chosen on "
+                          "dev: the first quote right at least LIKELY_PRECISION of the time)"})
     # -- verified question bank ------------------------------------------------------------
     bank_splits: tuple[str, ...] = field(
         default=("dev", "test"), metadata={"help": "which splits of seeds/bank answer questions "
@@ -94,6 +109,67 @@ class Settings:
     bank_confidence: float = field(
         default_factory=lambda: _calibrated("bank_confidence", 0.85),
         metadata={"help": "confidence of a bank match: its precision measured on dev"})
+
+    # -- matching and selection thresholds -------------------------------------------------
+    bank_min_focus_overlap: float = field(
+        default=0.34, metadata={"help": "share of the focus two matching questions must have in "
+                                        "common (Jaccard of their focus lemma sets)"})
+    bank_neighbours: int = field(
+        default=7, metadata={"help": "how many nearest bank questions vote on whether a new one "
+                                     "is answerable"})
+    bank_match_candidates: int = field(
+        default=10, metadata={"help": "closest bank questions checked for agreement with a new "
+                                      "one (a match is one of these)"})
+    refuse_about_focus: float = field(
+        default=0.5, metadata={"help": "a passage counts as 'about the focus' when it (with its "
+                                       "paragraph) covers at least this share of it"})
+    refuse_look_at: int = field(
+        default=10, metadata={"help": "how many of the best candidates the refusal's value and "
+                                      "constraint checks look at"})
+    refuse_no_value_below: float = field(
+        default=0.5, metadata={"help": "'the articles never give <a value>' is said only when "
+                                       "P(answerable) is below this"})
+    near_chars: int = field(
+        default=40, metadata={"help": "a value this many characters from a focus word is 'near' "
+                                      "it (the value_near check)"})
+    near_duplicate: float = field(
+        default=0.6, metadata={"help": "quotes from one article whose lemma sets overlap this "
+                                       "much (Jaccard) say the same thing; only one is kept"})
+    # -- contested points (qa/contested.py, discovered when the index is loaded) -----------
+    predicate_sim: float = field(
+        default=0.55, metadata={"help": "a person count of another event is shown beside a "
+                                        "point when its predicate is at least this similar to "
+                                        "a point claim's (a related count needs related_sim)"})
+    cluster_sim: float = field(
+        default=0.55, metadata={"help": "clusters of claims merge while the average similarity "
+                                        "of what their claims count is this high"})
+    thing_noun_sim: float = field(
+        default=0.35, metadata={"help": "two counts of things can be the same thing only when "
+                                        "their nouns are this similar"})
+    thing_predicate_sim: float = field(
+        default=0.30, metadata={"help": "... and their predicates (when both have one) at least "
+                                        "this similar"})
+    person_sim: float = field(
+        default=0.55, metadata={"help": "a counted noun this similar to a person anchor "
+                                        "('people', 'workers', 'citizens') counts persons"})
+    related_sim: float = field(
+        default=0.40, metadata={"help": "a different count this similar to a point is shown "
+                                        "beside it, explained"})
+    framing_min_sim: float = field(
+        default=0.35, metadata={"help": "account questions: a source's best sentence must be at "
+                                        "least this similar to be shown"})
+    opposed_min_sim: float = field(
+        default=0.50, metadata={"help": "opposite own-voice positions count as a disagreement "
+                                        "only above this similarity"})
+
+    @classmethod
+    def value(cls, settings: Settings | None, name: str) -> Any:
+        """``settings.<name>``, or that field's default when there are no settings (read from the
+        dataclass: no environment, no files). For functions whose callers may pass none."""
+        if settings is not None:
+            return getattr(settings, name)
+        f = cls.__dataclass_fields__[name]
+        return f.default_factory() if f.default is MISSING else f.default
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
