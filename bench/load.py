@@ -4,6 +4,7 @@
     python -m bench.load --target app             # the same through Gradio's /ask (gradio_client)
     python -m bench.load --total 1000             # 1,000 questions, RSS sampled along the way
     python -m bench.load --target builtin         # a minimal HTTP server around qa.answer
+    python -m bench.load --answer-processes 0     # /api/ask in the server's threads (before #14)
 
 The server is ``python app.py --port P`` on 127.0.0.1 (its JSON ``POST /api/ask``, or with
 ``--target app`` the Gradio ``/ask`` API called with ``gradio_client``), or with
@@ -12,6 +13,12 @@ The server is ``python app.py --port P`` on 127.0.0.1 (its JSON ``POST /api/ask`
 for the question asked, and every citation's quote must equal the seed text at its offsets;
 anything else counts as an error. The run is bounded in questions and in time
 (``--max-seconds``), and the server is killed at the end whatever happens.
+
+With ``/api/ask`` answered by worker processes (``Settings.answer_processes``;
+``--answer-processes N`` sets ``MASANCHI_ANSWER_PROCESSES`` for the server) the run waits until
+``GET /api/status`` says every worker is ready before measuring. Memory is the resident set of
+the server and all its children (the workers), sampled every 0.25 s along the run: start, end,
+peak, and the server / workers split.
 """
 
 from __future__ import annotations
@@ -46,6 +53,48 @@ def free_port() -> int:
 
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and its children, in MiB."""
+    return tree_rss_split_mb(pid)[0]
+
+
+def tree_rss_split_mb(pid: int) -> tuple[float, float, int]:
+    """(resident memory of a process and all its children, of the children alone, in MiB;
+    number of children). Pages the processes share (libraries) are counted in each."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        children = proc.children(recursive=True)
+        parent = proc.memory_info().rss
+    except psutil.NoSuchProcess:
+        return float("nan"), float("nan"), 0
+    rest = 0
+    for p in children:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            rest += p.memory_info().rss
+    return (parent + rest) / 2**20, rest / 2**20, len(children)
+
+
+def tree_cpu_s(pid: int) -> tuple[float, float]:
+    """(CPU seconds, user + system, used so far by a process; by its children)."""
+    import psutil
+
+    def cpu(p: psutil.Process) -> float:
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:
+            return 0.0
+        return t.user + t.system
+
+    try:
+        proc = psutil.Process(pid)
+        return cpu(proc), sum(cpu(c) for c in proc.children(recursive=True))
+    except psutil.NoSuchProcess:
+        return float("nan"), float("nan")
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process and its children, in MiB: pages shared between them
+    (libraries, the memory-mapped model files) counted once in all, not once per process."""
     import psutil
 
     try:
@@ -55,9 +104,33 @@ def tree_rss_mb(pid: int) -> float:
         return float("nan")
     total = 0
     for p in procs:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            total += p.memory_info().rss
+        with contextlib.suppress(psutil.Error, AttributeError):
+            total += p.memory_full_info().pss
     return total / 2**20
+
+
+class PeakRss:
+    """Samples the server tree's RSS every ``every`` seconds in a thread; keeps the peak."""
+
+    def __init__(self, pid: int, every: float = 0.25) -> None:
+        self.pid, self.every, self.peak_mb = pid, every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = tree_rss_mb(self.pid)
+            if total == total:  # not NaN
+                self.peak_mb = max(self.peak_mb, total)
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
 
 
 # ---------------------------------------------------------------------------- builtin server
@@ -201,11 +274,14 @@ def run_clients(make_caller: Callable[[], Callable[[str], Any]], questions: list
 # ---------------------------------------------------------------------------- orchestration
 
 
-def start_server(target: str, port: int, log_path: Path, index_dir: str | None) -> subprocess.Popen:
+def start_server(target: str, port: int, log_path: Path, index_dir: str | None,
+                 answer_processes: int | None = None) -> subprocess.Popen:
     """Start app.py (or the builtin server) on loopback; its output goes to ``log_path``."""
     env = env_with(GRADIO_ANALYTICS_ENABLED="False", MASANCHI_HOST=HOST)
     if index_dir:
         env["MASANCHI_INDEX_DIR"] = index_dir
+    if answer_processes is not None:
+        env["MASANCHI_ANSWER_PROCESSES"] = str(answer_processes)
     if target in ("app", "api"):
         args = [sys.executable, "app.py", "--host", HOST, "--port", str(port)]
     else:
@@ -226,6 +302,29 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float) -> float:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.25)
     raise TimeoutError(f"the server did not answer within {timeout:.0f} s")
+
+
+def wait_workers(url: str, proc: subprocess.Popen, timeout: float) -> dict[str, Any]:
+    """Poll ``GET /api/status`` until every answer worker is ready or has given up (printing
+    progress); {} when the server has no such route (another target, an older app)."""
+    t0, last = time.monotonic(), None
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url.rstrip("/") + "/api/status", timeout=5) as resp:
+                status = json.loads(resp.read())
+        except urllib.error.HTTPError:
+            return {}
+        starting = status.get("starting", 0)
+        if (status.get("workers_ready"), starting) != last:
+            last = (status.get("workers_ready"), starting)
+            print(f"  answer workers: {status.get('workers_ready', 0)} of "
+                  f"{status.get('answer_processes', 0)} ready, {starting} starting "
+                  f"({time.monotonic() - t0:.0f} s)", file=sys.stderr, flush=True)
+        if not starting or time.monotonic() - t0 > timeout:
+            return {**status, "waited_s": round(time.monotonic() - t0, 2)}
+        time.sleep(0.5)
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -250,7 +349,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     log_path = Path(args.log)
     t_start = time.monotonic()
     deadline = t_start + args.max_seconds
-    proc = start_server(args.target, port, log_path, args.index_dir)
+    proc = start_server(args.target, port, log_path, args.index_dir, args.answer_processes)
     out: dict[str, Any] = {"target": args.target, "clients": args.clients, "total": total}
     try:
         up_s = wait_ready(url, proc, min(args.max_seconds, 300))
@@ -265,9 +364,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         out["first_answer_call_s"] = round(time.perf_counter() - t0, 2)
         if problem:
             raise RuntimeError(f"the first answer is wrong: {problem}")
+        if args.target == "api":
+            out["workers"] = wait_workers(url, proc, max(0.0, deadline - time.monotonic()))
         for q in questions[1:6]:  # warm every path once before measuring
             first(q)
-        out["rss_before_mb"] = round(tree_rss_mb(proc.pid), 1)
+        total_mb, workers_mb, children = tree_rss_split_mb(proc.pid)
+        out["rss_before_mb"] = round(total_mb, 1)
+        out["rss_before_workers_mb"] = round(workers_mb, 1)
+        out["processes"] = 1 + children
+        out["pss_before_mb"] = round(tree_pss_mb(proc.pid), 1)
         samples: list[tuple[int, float]] = [(0, out["rss_before_mb"])]
         every = max(total // 10, 25)
 
@@ -277,10 +382,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 print(f"  {done}/{total} answered, server RSS {samples[-1][1]:.0f} MiB",
                       file=sys.stderr, flush=True)
 
+        cpu0, own0 = tree_cpu_s(proc.pid), time.process_time()
         t0 = time.perf_counter()
-        tally = run_clients(make, questions, args.clients, per_client, deadline, seeds,
-                            on_progress)
+        with PeakRss(proc.pid) as peak:
+            tally = run_clients(make, questions, args.clients, per_client, deadline, seeds,
+                                on_progress)
         wall = time.perf_counter() - t0
+        total_mb, workers_mb, _ = tree_rss_split_mb(proc.pid)
+        cpu1, own1 = tree_cpu_s(proc.pid), time.process_time()
+        out["cpu_s"] = {"server": round(cpu1[0] - cpu0[0], 1),
+                        "workers": round(cpu1[1] - cpu0[1], 1),
+                        "clients": round(own1 - own0, 1)}
         out.update(
             answered=tally.done,
             wall_s=round(wall, 2),
@@ -288,7 +400,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             latency=latency_summary(tally.latencies_ms),
             errors=len(tally.errors),
             error_samples=tally.errors[:5],
-            rss_after_mb=round(tree_rss_mb(proc.pid), 1),
+            rss_after_mb=round(total_mb, 1),
+            rss_after_workers_mb=round(workers_mb, 1),
+            rss_peak_mb=round(max(peak.peak_mb, total_mb), 1),
+            pss_after_mb=round(tree_pss_mb(proc.pid), 1),
             rss_samples=samples,
             server_alive=proc.poll() is None,
         )
@@ -312,8 +427,21 @@ def report(r: dict[str, Any]) -> None:
           f"p95 {lat.get('p95_ms', '-')} ms, max {lat.get('max_ms', '-')} ms")
     print(f"errors: {r.get('errors', '-')}" + (f"  e.g. {r['error_samples']}"
                                                 if r.get("error_samples") else ""))
-    print(f"server RSS: before {r.get('rss_before_mb', '-')} MiB, after "
-          f"{r.get('rss_after_mb', '-')} MiB (growth {r.get('rss_growth_mb', '-')} MiB)")
+    if cpu := r.get("cpu_s"):
+        print(f"CPU seconds during the run: server {cpu['server']}, workers {cpu['workers']}, "
+              f"clients (this process) {cpu['clients']}")
+    workers = r.get("workers") or {}
+    if workers:
+        print(f"/api/ask answered in {workers.get('answering')}: "
+              f"{workers.get('workers_ready', 0)} of {workers.get('answer_processes', 0)} "
+              f"answer workers ready ({workers.get('workers_failed', 0)} failed; waited "
+              f"{workers.get('waited_s', '-')} s after the first answer)")
+    print(f"server RSS ({r.get('processes', 1)} processes: the server and its workers): before "
+          f"{r.get('rss_before_mb', '-')} MiB, after {r.get('rss_after_mb', '-')} MiB (growth "
+          f"{r.get('rss_growth_mb', '-')} MiB), peak {r.get('rss_peak_mb', '-')} MiB; workers "
+          f"{r.get('rss_before_workers_mb', '-')} → {r.get('rss_after_workers_mb', '-')} MiB")
+    print(f"proportional (PSS: shared pages counted once): before {r.get('pss_before_mb', '-')} "
+          f"MiB, after {r.get('pss_after_mb', '-')} MiB")
     if len(r.get("rss_samples", [])) > 2:
         print("RSS along the run: " + ", ".join(f"{n}:{m:.0f}" for n, m in r["rss_samples"]))
 
@@ -335,6 +463,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index-dir", help="MASANCHI_INDEX_DIR for the server")
     parser.add_argument("--log", default="/tmp/masanchi-load-server.log", help="server output")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--answer-processes", type=int, metavar="N",
+                        help="MASANCHI_ANSWER_PROCESSES for the server: worker processes "
+                             "answering /api/ask (0: the server's threads; default: Settings)")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:

@@ -54,7 +54,8 @@ APP: dict = {}  #: the served app: proc, port, log (restarted by the feedback te
 
 def _start(port: int) -> None:
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"masanchi-app-{port}.log"
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "MASANCHI_FEEDBACK_DB": str(FEEDBACK_DB)}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "MASANCHI_FEEDBACK_DB": str(FEEDBACK_DB),
+           "MASANCHI_ANSWER_PROCESSES": "0"}  # the chat path; /api/ask workers: test_server
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,

@@ -3,9 +3,17 @@ questions, and a plain JSON route for programs.
 
     POST /api/ask   {"question": "...", "history": [...]}  →  the JSON Answer (DESIGN.md)
 
-``/api/ask`` answers in a thread pool of ``Settings.answer_workers`` without Gradio's queue (an
-answer is ~20 ms of work; the queue's join/stream round trips cost several times that). The
-Gradio ``/ask`` API and the page keep working unchanged beside it.
+    GET  /api/status                         →  how /api/ask answers now (workers ready, …)
+
+``/api/ask`` skips Gradio's queue (an answer is ~20 ms of work; the queue's join/stream round
+trips cost several times that) and answers in ``Settings.answer_processes`` worker processes
+(qa/present/workers.py: an answer is GIL-bound, so threads use one core however many there
+are). The workers start once the server's own engine is warm; until one is ready, when none
+can start, or while all are restarting, ``/api/ask`` answers in this process, in a thread pool
+of ``Settings.answer_workers`` (also the whole path when ``answer_processes`` is 0 or 1). A
+worker that dies while answering gets its question a 503 "ask again" and is restarted. The
+Gradio handlers (the chat, the ``/ask`` API) keep the in-process engine: only ``/api/ask``
+uses the workers.
 
 Both limits are plain ASGI middleware, so they cover every route, Gradio's included:
 
@@ -19,6 +27,8 @@ Both limits are plain ASGI middleware, so they cover every route, Gradio's inclu
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import math
 import threading
@@ -28,8 +38,9 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from qa.present.workers import REAL_ENGINE, AnswerPool, PoolUnavailable, WorkerDied
 from qa.settings import Settings
 
 ASGIApp = Any
@@ -126,12 +137,31 @@ def _history(value: Any) -> list | None:
     return value
 
 
-def api_routes(app, answer, settings: Settings) -> None:
-    """Add ``POST /api/ask`` to a FastAPI app; ``answer(question, history)`` → Answer."""
+#: Asked of the server's own engine before the workers start (it waits for the warm-up).
+WARM_QUESTION = "How many people were killed?"
+
+
+def make_pool(settings: Settings, engine: str = REAL_ENGINE) -> AnswerPool | None:
+    """The worker processes for ``/api/ask`` (not started), or None for the thread path
+    (``answer_processes`` 0 or 1)."""
+    if settings.answer_processes <= 1:
+        return None
+    return AnswerPool(settings.answer_processes, engine=engine)
+
+
+def api_routes(app, answer, settings: Settings, pool: AnswerPool | None = None) -> None:
+    """Add ``POST /api/ask`` and ``GET /api/status`` to a FastAPI app; ``answer(question,
+    history)`` → Answer answers in threads, or ``pool`` (when given and ready) in processes."""
     limiter = anyio.CapacityLimiter(settings.answer_workers)
 
+    @app.get("/api/status")
+    async def status() -> JSONResponse:
+        if pool is None:
+            return JSONResponse({"answer_processes": 0, "answering": "threads"})
+        return JSONResponse(pool.status())
+
     @app.post("/api/ask")
-    async def ask(request: Request) -> JSONResponse:
+    async def ask(request: Request) -> Response:
         try:
             body = json.loads(await request.body() or b"null")
             if not isinstance(body, dict) or not isinstance(body.get("question"), str):
@@ -143,6 +173,17 @@ def api_routes(app, answer, settings: Settings) -> None:
                                 status_code=400)
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
+        if pool is not None:
+            try:
+                reply = await asyncio.wrap_future(pool.submit(body["question"], history))
+            except WorkerDied as exc:
+                return JSONResponse({"error": str(exc)}, status_code=503,
+                                    headers={"retry-after": "1"})
+            except PoolUnavailable:
+                pass  # no worker ready (starting, restarting or none could start): in-process
+            else:
+                return Response(reply.body, status_code=reply.status,
+                                media_type="application/json")
         try:
             result = await anyio.to_thread.run_sync(answer, body["question"], history,
                                                     limiter=limiter)
@@ -151,12 +192,27 @@ def api_routes(app, answer, settings: Settings) -> None:
         return JSONResponse(result.to_dict())
 
 
-def build(demo, answer, settings: Settings, **gradio_kwargs: Any):
-    """The ASGI app: ``/api/ask`` and the Gradio page under the two limits."""
+def build(demo, answer, settings: Settings, worker_engine: str = REAL_ENGINE,
+          **gradio_kwargs: Any):
+    """The ASGI app: ``/api/ask`` and the Gradio page under the two limits. The answer workers
+    (``make_pool``; ``worker_engine`` is their engine factory) start with the server, once
+    ``answer`` has answered :data:`WARM_QUESTION` in this process, and stop with it."""
     import gradio as gr
 
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    api_routes(app, answer, settings)
+    pool = make_pool(settings, worker_engine)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        if pool is not None:
+            pool.start(after=lambda: answer(WARM_QUESTION, None))
+        try:
+            yield
+        finally:
+            if pool is not None:
+                await anyio.to_thread.run_sync(pool.close)
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    api_routes(app, answer, settings, pool)
     app = gr.mount_gradio_app(app, demo, path="", **gradio_kwargs)
     limited = RateLimit(app, TokenBuckets(settings.rate_per_second, settings.rate_burst))
     return BodyLimit(limited, settings.max_request_bytes)
