@@ -144,6 +144,7 @@ class Answer:
     confidence: float = 0.0  #: calibrated P(the first quote answers the question)
     basis: Basis = "ranked"  #: "verified" when answered from a bank question
     confident: bool = False  #: state the answer as the answer (else: "closest passages")
+    likely: bool = False  #: not confident, but the first quote probably answers (hedged lead)
     parts: tuple[Part, ...] = ()  #: per part of a multi-part question
     bank_id: str = ""  #: id of the verified question used, when basis is "verified"
 
@@ -180,6 +181,7 @@ class Answer:
             "confidence": round(self.confidence, 4),
             "basis": self.basis,
             "confident": self.confident,
+            "likely": self.likely or self.confident,
             "parts": [asdict(p) for p in self.parts],
             "bank_id": self.bank_id,
         }

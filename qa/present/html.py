@@ -59,11 +59,10 @@ def lead_html(lead: Lead, cites: Mapping[int, object], language: str) -> str:
     """The lead sentence as a paragraph with linked markers."""
     items = [_lead_item(i, cites, language) for i in lead.items]
     if lead.kind in ("names", "closest"):
-        text = t(language, f"lead_{lead.kind}", names="\x00")
+        text = t(language, lead.key, names="\x00")
         body = escape_chat(text).replace("\x00", join_names(items, language))
     else:
-        key = "lead_differ" if lead.kind == "differ" else "lead_one"
-        body = escape_chat(t(language, key, items="\x00")).replace("\x00", "; ".join(items))
+        body = escape_chat(t(language, lead.key, items="\x00")).replace("\x00", "; ".join(items))
     return f'<p class="ms-lead">{body}</p>'
 
 
@@ -124,7 +123,8 @@ def quotes_html(answer: object, sources: Mapping[str, Source], language: str) ->
     if not answer.citations:
         return ""
     cites = {c.n: c for c in answer.citations}
-    key = "quotes_title" if getattr(answer, "confident", True) else "closest_title"
+    stated = getattr(answer, "confident", True) or getattr(answer, "likely", False)
+    key = "quotes_title" if stated else "closest_title"
     items = "".join(quote_item(c, cites, sources, language) for c in answer.citations)
     return (
         f'<p class="ms-quotes-title">{escape_chat(t(language, key))}</p>'

@@ -1,7 +1,9 @@
 """The answer's opening sentence, as data: which sources, in their own words, with markers.
 
-Built from fields only: a citation's answer span (``answer_start``/``answer_end`` inside its
-quote), else the asked point's disagreement claims, else the names of the cited sources.
+Confident answers state it; likely ones (``Answer.likely``) state it hedged; others name the
+closest passages. Built from fields only: a citation's answer span
+(``answer_start``/``answer_end`` inside its quote), else the asked point's disagreement
+claims, else the names of the cited sources.
 Markdown and HTML renderers both read a :class:`Lead`; neither writes facts of its own.
 """
 
@@ -32,6 +34,15 @@ class Lead:
 
     kind: LeadKind
     items: tuple[LeadItem, ...]
+    hedged: bool = False  #: stated as the likely answer, not the answer (not confident)
+
+    @property
+    def key(self) -> str:
+        """The message key of this lead (qa.present.messages)."""
+        if self.kind in ("names", "closest"):
+            return f"lead_{self.kind}"
+        kind = "differ" if self.kind == "differ" else "one"
+        return f"lead_{'likely_' if self.hedged else ''}{kind}"
 
 
 def answer_span(c: object) -> str:
@@ -88,10 +99,11 @@ def _differ(items: Sequence[LeadItem], disagreements: Sequence[object]) -> bool:
 def build_lead(answer: object) -> Lead:
     """The lead for an answered question (callers handle refusals first)."""
     citations = tuple(getattr(answer, "citations", ()))
-    if not getattr(answer, "confident", True):
+    confident = getattr(answer, "confident", True)
+    if not confident and not getattr(answer, "likely", False):
         return Lead("closest", tuple(_names(citations)))
     items = _from_spans(citations) or _from_claims(getattr(answer, "disagreements", ()))
     if not items:
-        return Lead("names", tuple(_names(citations)))
+        return Lead("names" if confident else "closest", tuple(_names(citations)))
     kind: LeadKind = "differ" if _differ(items, answer.disagreements) else "answer"
-    return Lead(kind, tuple(items))
+    return Lead(kind, tuple(items), hedged=not confident)

@@ -60,9 +60,8 @@ def lead_markdown(lead: Lead, language: str) -> str:
     """The lead sentence with [n] markers."""
     if lead.kind in ("names", "closest"):
         names = join_names([_item_md(i) for i in lead.items], language)
-        return t(language, f"lead_{lead.kind}", names=names)
-    key = "lead_differ" if lead.kind == "differ" else "lead_one"
-    return t(language, key, items="; ".join(_item_md(i) for i in lead.items))
+        return t(language, lead.key, names=names)
+    return t(language, lead.key, items="; ".join(_item_md(i) for i in lead.items))
 
 
 def _refusal(answer: object, language: str) -> str:

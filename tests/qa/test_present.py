@@ -6,7 +6,7 @@ import hashlib
 import html
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -128,6 +128,21 @@ def test_not_confident_presents_closest_passages_and_no_figure() -> None:
     first = markdown.answer_text(a, SOURCES).splitlines()[0]
     assert first.startswith("No passage clearly answers this.") and "“8" not in first
     assert "Closest passages" in phtml.answer_html(a, SOURCES)
+
+
+def test_likely_but_not_confident_states_the_figures_hedged() -> None:
+    a = deaths(confident=False, likely=True, confidence=0.55)
+    first = " ".join(markdown.answer_text(a, SOURCES).splitlines()[0].split())
+    assert first.startswith("The sources give different answers (check the quotes).")
+    assert "Fergana: “8 people have been killed” [1]" in first
+    html = phtml.answer_html(a, SOURCES)
+    assert "Closest passages" not in html and "check the quotes" in html
+    ru = markdown.answer_text(replace(a, language="ru"), SOURCES)
+    assert "проверьте цитаты" in ru.splitlines()[0]
+    lone = deaths(confident=False, likely=True, confidence=0.55)
+    lone = replace(lone, citations=lone.citations[:1], disagreements=())
+    assert " ".join(markdown.answer_text(lone, SOURCES).split()).startswith(
+        "Most likely (check the quotes): Fergana: “8 people have been killed” [1].")
 
 
 def test_markdown_carries_every_quote_verbatim_and_no_scores() -> None:
