@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -52,6 +53,12 @@ class Corpus:
     vocabulary: frozenset[str] = field(default=frozenset())  #: lower-cased words
     by_doc: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
     #: doc id -> (sentence starts, sentence ids), in text order
+
+    @cached_property
+    def lemma_set(self) -> frozenset[str]:
+        """Every lemma of the corpus (the idf's keys), built once: the vocabulary the Russian
+        translations are filtered by."""
+        return frozenset(self.idf)
 
     def sentences_overlapping(self, doc_id: str, start: int, end: int) -> list[int]:
         """Ids of the sentences of ``doc_id`` that share a character with [start, end)."""
