@@ -113,11 +113,15 @@ def _decisive(words, common: frozenset[str]) -> set[str]:
 
 
 def near_miss_asked(new: Question, known: Question, common: frozenset[str]) -> bool:
-    """True when the new question asks every decisive focus word of an unanswerable bank
-    question (its missing detail); always True across languages (not comparable)."""
+    """True when the new question asks every decisive focus word and every constraint (a
+    place, name, date, number or outlet) of an unanswerable bank question: its missing detail
+    ("… burned *in Sortobe*?" says nothing of "… burned?"); always True across languages
+    (not comparable)."""
     if new.language != known.language:
         return True
-    return _decisive(known.focus, common) <= set(new.focus)
+    asked = {(c.kind, c.key) for c in new.constraints}
+    return (_decisive(known.focus, common) <= set(new.focus)
+            and all((c.kind, c.key) in asked for c in known.constraints))
 
 
 class Bank:

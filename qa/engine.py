@@ -113,28 +113,32 @@ class Engine:
                                       self.use_embedder if self.settings.index.multilingual
                                       else None)
                 corpus = prepare(store)
-                bank = self._bank(corpus, lambda text: analyse(text, self.nlp,
-                                                               aliases=corpus.aliases))
+                bank = self.bank_of(corpus)
                 self.progress("Finding the points the sources disagree on …")
                 points = tuple(discover_points(
                     store.sentences, store.claims,
                     {d: a.source for d, a in store.articles.items()}, self.embedder.encode,
                     texts={d: a.text for d, a in store.articles.items()},
                     sentence_vectors=store.sentence_vectors,
-                    labels=load_labels(self.settings.index.seeds_dir / POINT_LABELS)))
+                    labels=load_labels(self.settings.index.seeds_dir / POINT_LABELS),
+                    settings=self.settings))
                 counted = [p for p in points if p.kind == "figure" and p.counts]
                 vectors = (self.use_embedder.encode([p.counts[0] for p in counted])
                            if counted and self.settings.index.multilingual else None)
                 self._loaded = Loaded(corpus, bank, fp, points, vectors)
         return self._loaded
 
-    def _bank(self, corpus: Corpus, analyse_text) -> Bank:
-        """The bank of the settings' splits, without entries an edited seed made stale."""
+    def bank_of(self, corpus: Corpus, splits: tuple[str, ...] | None = None) -> Bank:
+        """The bank of ``splits`` (default: the settings' splits), without entries an edited
+        seed made stale. The one constructor: the run-time bank and training's dev bank see
+        the same evidence lemmas and common lemmas."""
         store = corpus.store
         lemmas = {str(item.get("id")): _evidence_lemmas(item, corpus) for item in store.bank}
         bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors,
-                    self.settings.bank_splits, analyse_text, lemmas,
-                    _common_lemmas(corpus, self.settings.bank_common_share))
+                    self.settings.bank_splits if splits is None else splits,
+                    lambda text: analyse(text, self.nlp, aliases=corpus.aliases), lemmas,
+                    _common_lemmas(corpus, self.settings.bank_common_share),
+                    settings=self.settings)
         return bank.subset([j for j, e in enumerate(bank.entries)
                             if _still_verbatim(e, store.articles)])
 
@@ -142,7 +146,7 @@ class Engine:
         """Answer with another bank (None: the one built from the settings' splits again)."""
         loaded = self.loaded()
         if bank is None:
-            bank = self._bank(loaded.corpus, loaded.bank._analyse)
+            bank = self.bank_of(loaded.corpus)
         self._loaded = replace(loaded, bank=bank)
 
     def corpus(self) -> Corpus:
@@ -191,7 +195,7 @@ class Engine:
             return Query(question, tuple(terms(text)), question.focus, question.figure, vec,
                          use_vec)
         corpus = corpus or self.corpus()
-        vocab = corpus.idf.keys()
+        vocab = corpus.lemma_set
         english = tuple(english_terms(list(question.focus), vocabulary=vocab,
                                       per_word=self.settings.translations_per_word))
         figure = self.counted_thing(question) if question.figure else ""
@@ -216,7 +220,7 @@ class Engine:
 
     def english_of(self, corpus: Corpus) -> Callable[[str], list[str]]:
         """A Russian word's English renderings (dictionary senses, transliterations)."""
-        vocab = corpus.idf.keys()
+        vocab = corpus.lemma_set
         return lambda word: english_terms([word.lower()], vocabulary=vocab,
                                           per_word=self.settings.translations_per_word)
 
@@ -231,7 +235,7 @@ class Engine:
             best = int(np.argmax(cos))
             if cos[best] >= self.settings.point_min_cosine:
                 return counted[best].counts[0].split()[-1]
-        options = english_terms([question.figure], vocabulary=loaded.corpus.idf.keys(),
+        options = english_terms([question.figure], vocabulary=loaded.corpus.lemma_set,
                                 per_word=1)
         return options[0] if options else ""
 
@@ -241,12 +245,13 @@ class Engine:
         corpus = loaded.corpus
         question = analyse(text, self.nlp, aliases=corpus.aliases)
         query = self.query(question, corpus)
-        unknown = tuple(unknown_names(corpus, question, self.english_of(corpus)))
+        unknown = tuple(unknown_names(corpus, question, self.english_of(corpus),
+                                      settings=self.settings))
         statements = self.statements(loaded, query)
         votes = loaded.bank.votes(query.vector, query.use_vector, question.language,
                                   exclude=exclude_bank, question=question)
         ranked = rank(corpus, query, candidates(corpus, query, self.settings, statements),
-                      self.models, bool(unknown), votes)
+                      self.models, bool(unknown), votes, settings=self.settings)
         qf = ranked.question_features
         p_answerable = float(self.models.answerable.probability(qf[None, :])[0])
         confidence = float(self.models.confidence.probability(qf[None, :])[0])
@@ -258,11 +263,11 @@ class Engine:
         if match is not None:
             reason = "" if match.entry.answerable else (
                 match.entry.reason or refusal_reason(question, list(unknown), ranked.checks,
-                                                     0.0, 1.0))
+                                                     0.0, 1.0, settings=self.settings))
             return Trace(question, query, ranked, unknown, match, p_answerable,
                          self.settings.bank_confidence, reason)
         reason = refusal_reason(question, list(unknown), ranked.checks, p_answerable,
-                                self.models.threshold(question.language))
+                                self.models.threshold(question.language), settings=self.settings)
         return Trace(question, query, ranked, unknown, None, p_answerable, confidence, reason)
 
     @staticmethod
@@ -354,7 +359,8 @@ class Engine:
         answered = Answer(question=question, refused=False, text="", citations=tuple(citations),
                           disagreements=tuple(disagreements), language=t.question.language,
                           timings_ms=timings, confidence=round(confidence, 4), basis=basis,
-                          confident=confidence >= self.settings.confident_at, parts=parts,
+                          confident=confidence >= self.settings.confident_at,
+                          likely=confidence >= self.settings.likely_at, parts=parts,
                           bank_id=bank_id, resolved_question=resolved)
         return replace(answered, text=answer_text(answered, sources))
 

@@ -31,7 +31,8 @@ FILLER = frozenset(
     "article articles source sources outlet outlets report reports reported say says said tell "
     "told mention mentioned accord according describe described give given know known claim "
     "write wrote state stated name happen happened exactly actually please question mean "
-    "number figure total amount many much kind sort type way thing anything something".split()
+    "number figure total toll amount many much kind sort type way thing anything something"
+    .split()
 )
 #: A counted noun this generic is not the thing counted; the verb is ("people killed").
 GENERIC_COUNTED = frozenset("people person persons individual individuals citizen citizens "

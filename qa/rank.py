@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.retrieve import Checks, Corpus, Query, checks, constraint_keys
+from qa.settings import Settings
 
 #: Candidate features, in model order: name -> what it measures.
 FEATURES: dict[str, str] = {
@@ -79,12 +80,14 @@ class Ranked:
     question_features: np.ndarray  #: QUESTION_FEATURES order
 
 
-def feature_matrix(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]]
+def feature_matrix(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]],
+                   settings: Settings | None = None
                    ) -> tuple[list[int], np.ndarray, list[Checks]]:
-    """Features of every candidate (rows in sentence-id order)."""
+    """Features of every candidate (rows in sentence-id order); ``settings`` for the checks'
+    thresholds (defaults without)."""
     q = query.question
     ids = sorted(raw)
-    cons = constraint_keys(corpus, q)
+    cons = constraint_keys(corpus, q, settings=settings)
     russian = q.language == "ru"
     best_dense = max((r.get("dense", 0.0) for r in raw.values()), default=0.0)
     best_use = max((r.get("use", 0.0) for r in raw.values()), default=0.0)
@@ -93,7 +96,7 @@ def feature_matrix(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]
     rows, all_checks = [], []
     for i in ids:
         r = raw[i]
-        c = checks(corpus, q, i, cons, query.focus)
+        c = checks(corpus, q, i, cons, query.focus, settings=settings)
         text = corpus.store.sentences[i].text
         dense = r.get("use", 0.0) if russian else r.get("dense", 0.0)
         top = best_use if russian else best_dense
@@ -142,6 +145,75 @@ class Linear:
                    np.asarray(d["coef"]), float(d["intercept"]))
 
 
+@dataclass(frozen=True)
+class Trees:
+    """Boosted decision trees (trained with scikit-learn's HistGradientBoostingClassifier,
+    stored as plain arrays): P = sigmoid(baseline + Σ leaf value of each tree)."""
+
+    features: tuple[str, ...]
+    baseline: float
+    #: per tree: feature index, threshold, left child, right child, leaf value, is-leaf,
+    #: missing-goes-left (node arrays of equal length; node 0 is the root)
+    trees: tuple[dict[str, np.ndarray], ...]
+
+    _KEYS = ("feature", "threshold", "left", "right", "value", "leaf", "missing_left")
+
+    def __post_init__(self) -> None:
+        for tree in self.trees:
+            if {len(tree[k]) for k in self._KEYS} != {len(tree["feature"])}:
+                raise ValueError("tree node arrays differ in length")
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        out = np.full(len(x), self.baseline)
+        rows = np.arange(len(x))
+        for tree in self.trees:
+            node = np.zeros(len(x), dtype=int)
+            for _ in range(len(tree["feature"])):
+                inner = ~tree["leaf"][node]
+                if not inner.any():
+                    break
+                v = x[rows, tree["feature"][node]]
+                left = np.where(np.isnan(v), tree["missing_left"][node],
+                                v <= tree["threshold"][node])
+                node = np.where(inner, np.where(left, tree["left"][node],
+                                                tree["right"][node]), node)
+            out += tree["value"][node]
+        return out
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logit(x)))
+
+    def to_dict(self) -> dict:
+        return {"kind": "trees", "features": list(self.features), "baseline": self.baseline,
+                "trees": [{k: t[k].tolist() for k in self._KEYS} for t in self.trees]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Trees:
+        types = {"feature": int, "left": int, "right": int, "leaf": bool, "missing_left": bool}
+        return cls(tuple(d["features"]), float(d["baseline"]), tuple(
+            {k: np.asarray(t[k], dtype=types.get(k, float)) for k in cls._KEYS}
+            for t in d["trees"]))
+
+    @classmethod
+    def from_sklearn(cls, model, features: tuple[str, ...]) -> Trees:
+        """From a fitted binary HistGradientBoostingClassifier (numeric features only)."""
+        trees = []
+        for (predictor,) in model._predictors:
+            n = predictor.nodes
+            trees.append({"feature": n["feature_idx"].astype(int),
+                          "threshold": n["num_threshold"].astype(float),
+                          "left": n["left"].astype(int), "right": n["right"].astype(int),
+                          "value": n["value"].astype(float), "leaf": n["is_leaf"].astype(bool),
+                          "missing_left": n["missing_go_to_left"].astype(bool)})
+        return cls(features, float(np.ravel(model._baseline_prediction)[0]), tuple(trees))
+
+
+def model_from_dict(d: dict) -> Linear | Trees:
+    """A question-level model from the model file (boosted trees or a logistic regression)."""
+    return Trees.from_dict(d) if d.get("kind") == "trees" else Linear.from_dict(d)
+
+
 #: Used when no trained model exists yet: cosine, coverage and checks with hand weights.
 _UNTRAINED = {"dense": 6.0, "bm25": 1.0, "focus": 2.0, "constraints_para": 2.0, "source": 3.0,
               "value_x_needed": 1.0, "figure_x_value": 1.0}
@@ -153,7 +225,7 @@ class Models:
 
     ranker: Linear
     confidence: Linear
-    answerable: Linear
+    answerable: Linear | Trees
     refuse_below: float  #: refuse when P(answerable) is below this (English questions)
     sha256: str = ""  #: of the model file (recorded in answers' provenance)
     trained: bool = True
@@ -175,7 +247,7 @@ class Models:
                     or d["confidence"]["features"] != list(QUESTION_FEATURES)):
                 return cls.untrained()  # trained on other features: retrain (make train)
             return cls(Linear.from_dict(d["ranker"]), Linear.from_dict(d["confidence"]),
-                       Linear.from_dict(d["answerable"]), float(d["refuse_below"]),
+                       model_from_dict(d["answerable"]), float(d["refuse_below"]),
                        hashlib.sha256(raw).hexdigest(),
                        refuse_below_ru=(float(d["refuse_below_ru"])
                                         if d.get("refuse_below_ru") is not None else None))
@@ -241,9 +313,10 @@ def asks_point(raw: dict[int, dict[str, float]]) -> bool:
 
 
 def rank(corpus: Corpus, query: Query, raw: dict[int, dict[str, float]], models: Models,
-         unknown: bool, votes: tuple[float, float] = (0.0, 0.0)) -> Ranked:
+         unknown: bool, votes: tuple[float, float] = (0.0, 0.0),
+         settings: Settings | None = None) -> Ranked:
     """Score every candidate and sort, best first (ties by sentence id)."""
-    ids, feats, chk = feature_matrix(corpus, query, raw)
+    ids, feats, chk = feature_matrix(corpus, query, raw, settings)
     logits = models.ranker.logit(feats) if len(ids) else np.zeros(0)
     order = sorted(range(len(ids)), key=lambda j: (-logits[j], ids[j]))
     feats = feats[order] if len(ids) else feats

@@ -174,7 +174,8 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then MASANCHI_FEEDBACK_DB / MASANCHI_BANK_SPLITS (comma-separated, "" for
-        no bank) / MASANCHI_MAX_CITATIONS / MASANCHI_QUERY_CACHE, then overrides."""
+        no bank) / MASANCHI_MAX_CITATIONS / MASANCHI_QUERY_CACHE, then overrides
+        (MASANCHI_ANSWER_PROCESSES is read by its field's default)."""
         env: dict[str, object] = {}
         if v := os.environ.get("MASANCHI_FEEDBACK_DB"):
             env["feedback_db"] = Path(v)

@@ -14,16 +14,16 @@ from eval import scorer
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {  # measured on the 924-question test split: 1.0, .627, .472, .579, .569, .248, .571
+FLOORS = {  # measured on the 1,127-question test split: 1.0, .610, .475, .564, .558, .269, .564
     "verbatim_rate": 1.0,
     "citation_recall": 0.60,
-    "citation_precision": 0.45,
+    "citation_precision": 0.46,
     "first_quote_accuracy": 0.55,
     "must_include_accuracy": 0.54,
-    "refusal_recall": 0.22,
-    "disagreement_coverage": 0.54,
+    "refusal_recall": 0.25,
+    "disagreement_coverage": 0.55,
 }
-CEILINGS = {"false_refusal_rate": 0.07, "calibration_error": 0.07}  # measured .043, .047
+CEILINGS = {"false_refusal_rate": 0.08, "calibration_error": 0.07}  # measured .065, .050
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from qa.bank import Bank, agree
+from qa.bank import Bank, agree, near_miss_asked
 from qa.question import analyse
 
 
@@ -39,6 +39,13 @@ def test_the_detail_of_an_unanswerable_near_miss_must_be_asked(nlp):
     assert not agree(fled, walked, answerable=False, common=frozenset({"people"}))
     assert agree(a("How many of those who fled to Kyrgyzstan walked there?", nlp), walked,
                  answerable=False, common=frozenset({"people"}))
+
+
+def test_a_near_miss_about_one_place_does_not_speak_for_a_question_without_it(nlp):
+    in_village = a("How many houses were burned in Sortobe?", nlp)
+    assert not near_miss_asked(a("How many houses were burned?", nlp), in_village, frozenset())
+    assert near_miss_asked(a("How many houses were burnt in Sortobe?", nlp), in_village,
+                           frozenset())
 
 
 def test_a_new_word_must_be_in_the_verified_evidence(nlp):

@@ -45,6 +45,14 @@ def test_what_is_counted(nlp, text, figure):
     assert analyse(text, nlp).figure == figure
 
 
+@pytest.mark.parametrize("text", ["What was the death toll?", "What was the total number of "
+                                  "deaths?", "the toll of dead in the riots"])
+def test_words_that_ask_for_a_figure_are_not_its_focus(nlp, text):
+    q = analyse(text, nlp)
+    assert q.answer_type == "count" and not {"toll", "number", "total"} & set(q.focus)
+    assert q.focus and q.figure in ("death", "dead")
+
+
 def test_sources_names_dates_and_numbers_are_constraints(nlp):
     q = analyse("According to Vlast, what did Daurov say on February 8 about 15 cars?", nlp,
                 aliases=ALIASES)

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from qa.rank import FEATURES, QUESTION_FEATURES, Linear, Models
+from qa.rank import FEATURES, QUESTION_FEATURES, Linear, Models, Trees
 
 
 def _linear(names):
@@ -18,6 +18,36 @@ def test_linear_round_trip_and_probability():
     x = np.asarray([[1.0, 2.0]])
     assert np.allclose(again.logit(x), [1.0])  # 0*1 + 1*2 - 1
     assert 0.0 < float(again.probability(x)[0]) < 1.0
+
+
+def test_trees_give_what_scikit_learn_gives_after_a_json_round_trip(tmp_path):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(0)
+    x = rng.random((400, 4))
+    y = (x[:, 0] + 0.5 * x[:, 2] + 0.3 * rng.random(400) > 0.9).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=8, random_state=0)
+    model.fit(x, y)
+    trees = Trees.from_dict(json.loads(json.dumps(Trees.from_sklearn(model, tuple("abcd"))
+                                                  .to_dict())))
+    probe = rng.random((50, 4))
+    assert np.allclose(trees.probability(probe), model.predict_proba(probe)[:, 1])
+    assert len({round(p, 6) for p in trees.probability(probe)}) > 2  # not a constant
+
+
+def test_models_load_trees_for_answerability(tmp_path):
+    path = tmp_path / "m.json"
+    leaf = {"feature": [0], "threshold": [0.0], "left": [0], "right": [0], "value": [0.0],
+            "leaf": [True], "missing_left": [False]}
+    path.write_text(json.dumps({"ranker": _linear(FEATURES).to_dict(),
+                                "confidence": _linear(QUESTION_FEATURES).to_dict(),
+                                "answerable": {"kind": "trees", "features": list(
+                                    QUESTION_FEATURES), "baseline": 2.0, "trees": [leaf]},
+                                "refuse_below": 0.3}))
+    m = Models.load(path)
+    assert isinstance(m.answerable, Trees)
+    assert np.isclose(m.answerable.probability(np.zeros((1, len(QUESTION_FEATURES))))[0],
+                      1 / (1 + np.exp(-2.0)))
 
 
 def test_models_load_a_trained_file(tmp_path):
