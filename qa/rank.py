@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -163,23 +164,26 @@ class Trees:
             if {len(tree[k]) for k in self._KEYS} != {len(tree["feature"])}:
                 raise ValueError("tree node arrays differ in length")
 
+    @cached_property
+    def _walk(self) -> tuple[tuple[list, ...], ...]:
+        """The node arrays as Python lists: walking a few nodes of 200 small trees for one
+        question is ~50× faster in plain Python than in numpy (measured: 0.2 vs 11 ms)."""
+        return tuple(tuple(t[k].tolist() for k in self._KEYS) for t in self.trees)
+
     def logit(self, x: np.ndarray) -> np.ndarray:
-        x = np.atleast_2d(np.asarray(x, dtype=float))
-        out = np.full(len(x), self.baseline)
-        rows = np.arange(len(x))
-        for tree in self.trees:
-            node = np.zeros(len(x), dtype=int)
-            for _ in range(len(tree["feature"])):
-                inner = ~tree["leaf"][node]
-                if not inner.any():
-                    break
-                v = x[rows, tree["feature"][node]]
-                left = np.where(np.isnan(v), tree["missing_left"][node],
-                                v <= tree["threshold"][node])
-                node = np.where(inner, np.where(left, tree["left"][node],
-                                                tree["right"][node]), node)
-            out += tree["value"][node]
-        return out
+        rows = np.atleast_2d(np.asarray(x, dtype=float)).tolist()
+        out = []
+        for row in rows:
+            total = self.baseline
+            for feature, threshold, left, right, value, leaf, missing_left in self._walk:
+                n = 0
+                while not leaf[n]:
+                    v = row[feature[n]]
+                    go_left = missing_left[n] if v != v else v <= threshold[n]  # NaN: missing
+                    n = left[n] if go_left else right[n]
+                total += value[n]
+            out.append(total)
+        return np.asarray(out)
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logit(x)))
