@@ -179,13 +179,6 @@ def question_rows(rows: list[dict], ranker_for) -> tuple[np.ndarray, np.ndarray,
     return np.asarray(feats), np.asarray(right), np.asarray(answerable)
 
 
-def _oof_probability(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> np.ndarray:
-    out = np.zeros(len(y))
-    for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x, y):
-        out[test] = _fit_lr(x[train], y[train], c).probability(x[test])
-    return out
-
-
 def _fit_plain(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> Linear:
     """Unweighted logistic regression, so its probabilities are calibrated."""
     scaler = StandardScaler().fit(x)
@@ -196,10 +189,11 @@ def _fit_plain(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> Linear:
                   float(lr.intercept_[0]))
 
 
-def _oof_plain(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _out_of_fold(fit, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each question's probability from ``fit`` trained on the other folds (stratified)."""
     out = np.zeros(len(y))
     for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x, y):
-        out[test] = _fit_plain(x[train], y[train]).probability(x[test])
+        out[test] = fit(x[train], y[train]).probability(x[test])
     return out
 
 
@@ -213,13 +207,6 @@ ANSWERABLE_TREES = {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 8,
 def _fit_trees(x: np.ndarray, y: np.ndarray) -> Trees:
     model = HistGradientBoostingClassifier(random_state=SEED, **ANSWERABLE_TREES).fit(x, y)
     return Trees.from_sklearn(model, tuple(QUESTION_FEATURES))
-
-
-def _oof_trees(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(y))
-    for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(x, y):
-        out[test] = _fit_trees(x[train], y[train]).probability(x[test])
-    return out
 
 
 def choose_refusal(p: np.ndarray, answerable: np.ndarray, cap: float = MAX_FALSE_REFUSAL
@@ -369,8 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         return s if s is not None else (ranker.logit(r["x"]) if len(r["ids"]) else np.zeros(0))
 
     qx, right, answerable = question_rows(rows, ranker_for)
-    p_right = _oof_plain(qx, right)
-    p_ans = _oof_trees(qx, answerable)
+    p_right = _out_of_fold(_fit_plain, qx, right)
+    p_ans = _out_of_fold(_fit_trees, qx, answerable)
     russian = np.asarray([r["item"]["lang"] == "ru" for r in rows])
     refuse_below, rec, frr = choose_refusal(p_ans[~russian], answerable[~russian])
     refuse_below_ru, rec_ru, frr_ru = choose_refusal(p_ans[russian], answerable[russian],

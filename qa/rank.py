@@ -167,7 +167,7 @@ class Trees:
     @cached_property
     def _walk(self) -> tuple[tuple[list, ...], ...]:
         """The node arrays as Python lists: walking a few nodes of 200 small trees for one
-        question is ~50× faster in plain Python than in numpy (measured: 0.2 vs 11 ms)."""
+        question is ~100× faster in plain Python than in numpy (measured: 0.08 vs 11 ms)."""
         return tuple(tuple(t[k].tolist() for k in self._KEYS) for t in self.trees)
 
     def logit(self, x: np.ndarray) -> np.ndarray:

@@ -57,7 +57,9 @@ class Corpus:
     @cached_property
     def lemma_set(self) -> frozenset[str]:
         """Every lemma of the corpus (the idf's keys), built once: the vocabulary the Russian
-        translations are filtered by."""
+        translations are filtered by. ``frozenset()`` of a frozenset is the same object, so
+        qa.translate and its per-word caches share this one set instead of building a copy
+        from ``idf.keys()`` on every call."""
         return frozenset(self.idf)
 
     def sentences_overlapping(self, doc_id: str, start: int, end: int) -> list[int]:

@@ -398,10 +398,7 @@ def transliterations(word: str, vocabulary: Iterable[str] | None = None) -> list
     """Latin spellings of a Russian word (lower case): its transliteration and its stems', and,
     given the articles' ``vocabulary``, first the words there that are the same name (equal
     name keys; else, for the word as written, same_name)."""
-    # a frozenset is used as given: one object per corpus, so the per-word caches share it
-    # (copying it per call cost a set build per question and a copy per cached key)
-    vocab = (vocabulary if isinstance(vocabulary, frozenset) or vocabulary is None
-             else frozenset(vocabulary))
+    vocab = frozenset(vocabulary) if vocabulary is not None else None
     return list(_transliterations(word, vocab))
 
 
