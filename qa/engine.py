@@ -272,11 +272,15 @@ class Engine:
 
     @staticmethod
     def statements(loaded: Loaded, query: Query) -> frozenset[int]:
-        """Every sentence stating the figure a count question asks for (no outlet named)."""
-        if not query.figure or query.question.sources:
+        """Every sentence stating the figure a count question asks for (only the named
+        outlets' when the question names some)."""
+        if not query.figure:
             return frozenset()
-        return frozenset(i for p in loaded.points if p.kind == "figure"
-                         and asks(p, query.figure) for i in point_sentences(p))
+        found = (i for p in loaded.points if p.kind == "figure" and asks(p, query.figure)
+                 for i in point_sentences(p))
+        named = set(query.question.sources)
+        sentences = loaded.corpus.store.sentences
+        return frozenset(i for i in found if not named or sentences[i].doc_id in named)
 
     def diagnose(self, question: str) -> dict:
         """What :meth:`trace` decided, as plain data (for calibration and maintainers)."""
@@ -329,6 +333,9 @@ class Engine:
             standalone = checked.text
         resolved = standalone if standalone != checked.text else ""
         t = self.trace(standalone, loaded)
+        part_traces = tuple(self.trace(p.text, loaded) for p in t.question.parts)
+        if t.reason and any(not sub.reason for sub in part_traces):
+            t = replace(t, reason="")  # answer the parts it can; the others say why not
         timings = {"analyse_rank": (time.perf_counter() - t0) * 1000}
         basis = "verified" if t.match else "ranked"
         bank_id = t.match.entry.id if t.match else ""
@@ -339,7 +346,7 @@ class Engine:
                              timings_ms=timings, confidence=round(min(t.confidence, 1.0), 4),
                              basis=basis, bank_id=bank_id, resolved_question=resolved)
             return replace(refusal, text=answer_text(refusal, {}))
-        picked = self._pick(t, loaded)
+        picked = self._pick(t, loaded, part_traces)
         sources = {d: a.source for d, a in corpus.store.articles.items()}
         citations = number_citations([e for e, _ in picked], sources)
         span_of = {(e.doc_id, e.start): span for e, span in picked}
@@ -353,7 +360,7 @@ class Engine:
                                                                       picked[0][0].start))
         citations = _first_first(citations, first)
         disagreements = self._disagreements(loaded, citations, t.query.figure)
-        parts = self._parts(t, corpus, citations)
+        parts = self._parts(t.question, part_traces, corpus, citations)
         timings["total"] = (time.perf_counter() - t0) * 1000
         confidence = float(min(max(t.confidence, 0.0), 1.0))
         answered = Answer(question=question, refused=False, text="", citations=tuple(citations),
@@ -364,9 +371,11 @@ class Engine:
                           bank_id=bank_id, resolved_question=resolved)
         return replace(answered, text=answer_text(answered, sources))
 
-    def _pick(self, t: Trace, loaded: Loaded) -> list[tuple[Evidence, tuple[int, int] | None]]:
+    def _pick(self, t: Trace, loaded: Loaded, part_traces: tuple[Trace, ...] = ()
+              ) -> list[tuple[Evidence, tuple[int, int] | None]]:
         """The quotes (best first) with their answer spans: from the bank entry's verified
-        evidence when matched, else chosen from the ranked candidates."""
+        evidence when matched, else chosen from the ranked candidates, with the best sentence
+        of each part of a multi-part question that is not refused (``part_traces``)."""
         corpus = loaded.corpus
         store = corpus.store
         prob = {sid: float(p) for sid, p in zip(t.ranked.ids, t.ranked.probability,
@@ -398,7 +407,12 @@ class Engine:
             if out:
                 return out
         statements = self.statements(loaded, t.query)
-        for sid in select(t.ranked, corpus, t.question, self.settings, statements):
+        chosen = select(t.ranked, corpus, t.question, self.settings, statements)
+        for sub in part_traces:
+            if not sub.reason and sub.ranked.ids and sub.ranked.ids[0] not in chosen:
+                chosen.append(sub.ranked.ids[0])
+                prob.setdefault(sub.ranked.ids[0], float(sub.ranked.probability[0]))
+        for sid in chosen:
             s = store.sentences[sid]
             out.append((Evidence(sid, s.doc_id, s.start, s.end, s.text, prob.get(sid, 0.0)),
                         span_in(sid)))
@@ -425,13 +439,12 @@ class Engine:
                     found.setdefault(c.sentence_id, set()).add((at, at + len(c.value)))
         return {sid: next(iter(spans)) for sid, spans in found.items() if len(spans) == 1}
 
-    def _parts(self, t: Trace, corpus: Corpus, citations: list[Citation]) -> tuple[Part, ...]:
+    @staticmethod
+    def _parts(question: Question, part_traces: tuple[Trace, ...], corpus: Corpus,
+               citations: list[Citation]) -> tuple[Part, ...]:
         """Per part of a multi-part question, the citations whose sentence answers it best."""
-        if not t.question.parts:
-            return ()
         out = []
-        for part in t.question.parts:
-            sub = self.trace(part.text)
+        for part, sub in zip(question.parts, part_traces, strict=True):
             if sub.reason:
                 out.append(Part(part.text, (), sub.reason))
                 continue

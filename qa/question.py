@@ -78,6 +78,12 @@ _PART_SPLIT = re.compile(
     r"какая|какие|каком)\b)",
     re.IGNORECASE,
 )
+#: Words asking how the sources' accounts compare (English and Russian).
+_COMPARES = re.compile(
+    r"\b(?:agree|agrees|disagree|disagrees|differ|differs|different|differently|compare|"
+    r"compared|comparison|contradict\w*|consistent|inconsistent|same|each|vary|varies|versus|"
+    r"vs)\b|\b(?:расход\w*|отлича\w*|разн\w+|сравн\w*|кажд\w*|одинаков\w*|совпада\w*|"
+    r"согласн[ыа]|противореч\w*)", re.IGNORECASE)
 _MONTHS = ("january february march april may june july august september october november "
            "december").split()
 
@@ -120,6 +126,12 @@ class Question:
     def sources(self) -> tuple[str, ...]:
         """doc ids of the outlets the question names ("according to Fergana")."""
         return tuple(c.key for c in self.constraints if c.kind == "source")
+
+    @property
+    def compares(self) -> bool:
+        """True when it asks how the sources' accounts compare: it names two or more outlets,
+        or asks whether they agree, differ or what each says."""
+        return len(set(self.sources)) > 1 or bool(_COMPARES.search(self.text))
 
     @property
     def asks_value(self) -> bool:

@@ -2,8 +2,10 @@
 
 - One sentence when one answers: a value question whose first candidate is probable and
   clearly ahead is quoted alone.
-- Every source's statement when the question is about a figure (and names no outlet): each
-  article's best sentence that states a value of what is counted.
+- Every source's statement when the question is about a figure: each article's (each named
+  outlet's) best sentence that states a value of what is counted.
+- Each source's best quote above the floor when the question compares the sources
+  (``Question.compares``).
 - Otherwise the candidates whose probability is close to the best one's, never padded with
   near-misses below the floor, at most a few per article, no near-duplicates (quotes of one
   article whose lemma sets overlap ``Settings.near_duplicate``).
@@ -63,8 +65,19 @@ def select(ranked: Ranked, corpus: Corpus, question: Question, settings: Setting
                     j, settings.max_per_source):
                 docs_done.add(doc)
         return chosen
+    if question.compares:  # each source's best account (the named outlets' when some are)
+        named = set(question.sources)
+        docs_done = {corpus.store.sentences[c].doc_id for c in chosen}
+        for j in range(1, len(ranked.ids)):
+            if p[j] < settings.keep_floor:
+                break
+            doc = corpus.store.sentences[ranked.ids[j]].doc_id
+            if doc not in docs_done and (not named or doc in named) and take(
+                    j, settings.max_per_source):
+                docs_done.add(doc)
     margin = best - (float(p[1]) if len(p) > 1 else 0.0)
-    if question.asks_value and best >= settings.single_answer and margin >= best / 3:
+    if (not question.compares and question.asks_value and best >= settings.single_answer
+            and margin >= best / 3):
         return chosen
     for j in range(1, len(ranked.ids)):
         if len(chosen) >= settings.max_citations or p[j] < floor:

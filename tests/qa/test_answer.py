@@ -193,3 +193,21 @@ def test_figure_coverage_is_bounded(real_engine):
                    embedder=real_engine.embedder, use_embedder=real_engine.use_embedder)
     a = small.answer("What did the police do?")
     assert 1 <= len(a.citations) <= 2
+
+
+def test_a_figure_asked_of_two_named_outlets_quotes_each_ones_statement(real_engine):
+    q = real_engine.trace("How many people died according to Fergana and the WSWS?").question
+    named = set(q.sources)
+    assert len(named) == 2 and q.compares
+    a = real_engine.answer(q.text)
+    assert not a.refused
+    assert named <= {c.doc_id for c in a.citations}
+    assert {c.doc_id for c in a.citations} <= named
+
+
+def test_each_part_of_a_two_part_question_gets_its_best_quote(real_engine):
+    q = "How many people were killed, and where did the refugees go?"
+    a = real_engine.answer(q)
+    assert len(a.parts) == 2 and not a.refused
+    for part in a.parts:
+        assert part.citations, f"no quote for {part.text!r}"

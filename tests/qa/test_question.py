@@ -131,3 +131,21 @@ def test_russian_question_with_a_dotted_outlet_name():
 ])
 def test_russian_figure_is_the_counted_noun_not_its_adjective(text, figure):
     assert analyse(text).figure == figure
+
+
+@pytest.mark.parametrize("text,compares", [
+    ("Do the outlets agree on how many people fled?", True),
+    ("How do Fergana and Vlast describe the police?", True),  # two outlets named
+    ("What does each source say about the arson?", True),
+    ("Why do the figures differ between the reports?", True),
+    ("Is the number of wounded the same everywhere?", True),
+    ("Сколько погибших называют разные издания?", True),
+    ("Данные о раненых расходятся?", True),
+    ("How many people fled?", False),
+    ("According to Vlast, who was driving?", False),  # one outlet named
+    ("Согласно Фергане, сколько погибло?", False),  # "согласно" is "according to"
+    ("Who started the fight at the roadside?", False),
+])
+def test_a_question_comparing_the_sources(nlp, text, compares):
+    aliases = {**ALIASES, "фергана": "001"}
+    assert analyse(text, nlp, aliases=aliases).compares is compares

@@ -60,6 +60,24 @@ def test_raising_near_duplicate_keeps_both_near_identical_quotes():
     assert select(ranked, corpus, question, _settings(near_duplicate=1.0)) == [0, 1]
 
 
+# -- keep_floor, for a question comparing the sources (qa/select.py) ----------------------------
+def test_a_comparing_question_gets_each_sources_best_quote_above_the_floor():
+    sentences = [Sentence(i, doc, 100 * i, 100 * i + 10, f"sentence{i:2d}")
+                 for i, doc in enumerate(["a", "a", "b", "c"])]
+    lemmas = tuple(frozenset({f"w{i}", f"v{i}"}) for i in range(4))
+    corpus = SimpleNamespace(store=SimpleNamespace(sentences=sentences), lemmas=lemmas)
+    checks = tuple(_checks() for _ in range(4))
+    ranked = Ranked((0, 1, 2, 3), np.zeros((4, 1)), checks, np.asarray([0.9, 0.85, 0.4, 0.3]),
+                    np.zeros(1))
+    alone = Question("What happened to the houses?", "en", "description", ("house",))
+    compare = Question("Do the outlets agree on what happened to the houses?", "en",
+                       "description", ("house",))
+    assert select(ranked, corpus, alone, _settings(keep_ratio=0.9)) == [0, 1]
+    assert select(ranked, corpus, compare, _settings(keep_ratio=0.9)) == [0, 2, 3, 1]
+    assert select(ranked, corpus, compare, _settings(keep_ratio=0.9, keep_floor=0.35)) == [
+        0, 2, 1]
+
+
 # -- bank_min_focus_overlap (qa/bank.py) -------------------------------------------------------
 def test_the_focus_overlap_a_bank_match_needs_is_a_setting():
     new = Question("q1", "en", "count", ("kill", "people", "masanchi"))
