@@ -62,7 +62,8 @@ _IMPERATIVE = frozenset("tell describe explain list give show summarise summariz
                         "compare".split())
 #: Russian question words -> answer type.
 RU_WH: dict[str, AnswerType] = {
-    "сколько": "count", "когда": "date", "где": "place", "куда": "place", "откуда": "place",
+    "сколько": "count", "насколько": "quantity", "когда": "date", "где": "place",
+    "куда": "place", "откуда": "place",
     "кто": "person", "кого": "person", "кем": "person", "кому": "person", "чей": "person",
     "почему": "cause", "зачем": "cause", "отчего": "cause", "причина": "cause",
     "повод": "cause", "ли": "yesno",

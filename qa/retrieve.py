@@ -185,13 +185,16 @@ def unknown_names(corpus: Corpus, question: Question,
     Russian name, ``english`` gives its English renderings (dictionary and transliterations:
     "Токаев" → Tokayev, "Бюро" → bureau); it is known when one of them is in the articles."""
 
-    def known_in_english(text: str) -> bool:
+    def known_in_english(text: str) -> bool:  # the renderings are lemmas, as the idf's keys
         return english is not None and is_russian(text) and any(
-            t in corpus.idf for word in english(text) for t in terms(word))
+            w in corpus.idf for word in english(text) for w in word.lower().split())
+
+    def acronym(text: str) -> bool:  # "МВД", "КНБ": spelled out in English, not transliterated
+        return is_russian(text) and text.isupper() and len(text) <= 5
 
     return [c.text for c in question.constraints
             if c.kind == "name" and not matching_keys(corpus, c.key, settings=settings)
-            and not known_in_english(c.text)]
+            and not known_in_english(c.text) and not acronym(c.text)]
 
 
 def candidates(corpus: Corpus, query: Query, settings: Settings,
