@@ -71,7 +71,7 @@ RU_WH: dict[str, AnswerType] = {
 #: Russian words that ask about the sources rather than the event.
 RU_FILLER = frozenset("данные данный сообщать сообщение статья источник говорить писать согласно "
                       "мнение версия утверждать рассказать сказать издание случиться "
-                      "произойти вопрос".split())
+                      "произойти вопрос слово информация сведение".split())  # "по словам X"
 _RU_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:\.[a-z]{2,}(?![\w.]))?|\d+(?:[.,]\d+)?")
 _PART_SPLIT = re.compile(
     r"\?\s+(?=\S)|;\s*|,?\s+\band\s+(?=(?:how|what|when|where|who|whom|whose|which|why|"

@@ -44,7 +44,9 @@ class Settings:
     translations_per_word: int = field(
         default=3, metadata={"help": "English candidates kept per Russian focus word"})
     point_min_cosine: float = field(
-        default=0.3, metadata={"help": "USE cosine for a Russian figure word to name a point"})
+        default=0.45, metadata={"help": "USE cosine for a Russian figure word to name a point "
+                                        "(on dev words below it named the wrong one: год -> km "
+                                        "0.41, участвовать -> fled 0.35)"})
     # -- serving (qa/present/server.py) ----------------------------------------------------
     answer_workers: int = field(
         default=4, metadata={"help": "answers computed at once by the server (threads); the "
