@@ -14,16 +14,16 @@ from eval import scorer
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {  # measured on the 1,127-question test split: 1.0, .610, .475, .564, .558, .269, .564
+FLOORS = {  # measured on the 1,127-question test split: 1.0, .646, .498, .601, .587, .277, .658
     "verbatim_rate": 1.0,
-    "citation_recall": 0.60,
-    "citation_precision": 0.46,
-    "first_quote_accuracy": 0.55,
-    "must_include_accuracy": 0.54,
-    "refusal_recall": 0.25,
-    "disagreement_coverage": 0.55,
+    "citation_recall": 0.63,
+    "citation_precision": 0.48,
+    "first_quote_accuracy": 0.58,
+    "must_include_accuracy": 0.57,
+    "refusal_recall": 0.26,
+    "disagreement_coverage": 0.63,
 }
-CEILINGS = {"false_refusal_rate": 0.08, "calibration_error": 0.07}  # measured .065, .050
+CEILINGS = {"false_refusal_rate": 0.06, "calibration_error": 0.06}  # measured .040, .041
 
 
 @pytest.fixture(scope="module")
