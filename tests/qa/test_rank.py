@@ -31,7 +31,11 @@ def test_trees_give_what_scikit_learn_gives_after_a_json_round_trip(tmp_path):
     trees = Trees.from_dict(json.loads(json.dumps(Trees.from_sklearn(model, tuple("abcd"))
                                                   .to_dict())))
     probe = rng.random((50, 4))
+    probe[rng.random(probe.shape) < 0.1] = np.nan  # missing values take the learned side
     assert np.allclose(trees.probability(probe), model.predict_proba(probe)[:, 1])
+    # one question's row (plain Python) and many candidates' rows (numpy) walk alike
+    assert np.allclose(np.concatenate([trees.logit(probe[i:i + 1]) for i in range(50)]),
+                       trees.logit(probe))
     assert len({round(p, 6) for p in trees.probability(probe)}) > 2  # not a constant
 
 
