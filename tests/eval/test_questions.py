@@ -3,6 +3,7 @@ evidence quote verbatim and not furniture, splits fixed, and the sizes the judge
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -29,10 +30,14 @@ def test_ids_are_unique_and_every_item_has_a_split():
 
 
 def test_no_question_is_in_both_splits():
+    """Compared without case, punctuation or spacing: "Who is Khakhazov?" in dev would answer
+    "who is khakhazov" in test from the bank."""
     by_text: dict[str, set[str]] = {}
     for i in BANK:
-        by_text.setdefault(i["question"].strip().lower(), set()).add(i["split"])
-    assert all(len(s) == 1 for s in by_text.values())
+        key = " ".join(re.sub(r"[^\w]+", " ", i["question"].lower()).split())
+        by_text.setdefault(key, set()).add(i["split"])
+    both = [q for q, s in by_text.items() if len(s) > 1]
+    assert not both, both[:5]
 
 
 def test_bank_sizes():
@@ -52,9 +57,11 @@ def test_russian_items_in_both_splits_and_twins_share_a_split():
             assert by_id[i["twin"]]["evidence"] == i["evidence"]
 
 
-def test_split_is_roughly_sixty_forty_in_every_large_stratum():
+def test_every_large_stratum_is_measured_on_test_and_banked_on_dev():
+    """The test split was cut 60/40 and stays fixed; the bank grows in dev only, so every
+    large stratum keeps at least a fifth of its questions in test and half in dev."""
     strata = Counter((i["type"], i["lang"], i["split"]) for i in BANK)
     for (t, lang, split), n in strata.items():
         total = strata[(t, lang, "dev")] + strata[(t, lang, "test")]
         if split == "dev" and total >= 20:
-            assert 0.5 <= n / total <= 0.7, (t, lang)
+            assert 0.5 <= n / total <= 0.8, (t, lang)
