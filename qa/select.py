@@ -58,7 +58,8 @@ def select(ranked: Ranked, corpus: Corpus, question: Question, settings: Setting
     take(0, settings.max_per_source)
     floor = max(settings.keep_floor, settings.keep_ratio * best)
     if statements:  # every source's statement of the figure asked for
-        docs_done = {corpus.store.sentences[ranked.ids[0]].doc_id}
+        docs_done = ({corpus.store.sentences[ranked.ids[0]].doc_id}
+                     if ranked.ids[0] in statements else set())
         for j in range(1, len(ranked.ids)):
             doc = corpus.store.sentences[ranked.ids[j]].doc_id
             if doc not in docs_done and ranked.ids[j] in statements and take(
