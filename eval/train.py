@@ -151,7 +151,7 @@ def cross_validate(rows: list[dict]) -> tuple[dict[str, float], dict[str, list[n
             x = np.vstack([ans[i]["x"] for i in train])
             y = np.concatenate([ans[i]["y"] for i in train])
             if c is None:
-                trees = _fit_ranker_trees(x, y)
+                trees = _fit_trees(x, y, RANKER_TREES, FEATURES)
                 for i in test:
                     scores[i] = trees.logit(ans[i]["x"])
             else:
@@ -213,14 +213,11 @@ RANKER_TREES = {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 15,
 CLEARLY_BETTER = 0.005
 
 
-def _fit_ranker_trees(x: np.ndarray, y: np.ndarray) -> Trees:
-    model = HistGradientBoostingClassifier(random_state=SEED, **RANKER_TREES).fit(x, y)
-    return Trees.from_sklearn(model, tuple(FEATURES))
-
-
-def _fit_trees(x: np.ndarray, y: np.ndarray) -> Trees:
-    model = HistGradientBoostingClassifier(random_state=SEED, **ANSWERABLE_TREES).fit(x, y)
-    return Trees.from_sklearn(model, tuple(QUESTION_FEATURES))
+def _fit_trees(x: np.ndarray, y: np.ndarray, params: dict = ANSWERABLE_TREES,
+               features: dict[str, str] = QUESTION_FEATURES) -> Trees:
+    """Boosted trees (P(answerable) by default; the ranker with ``RANKER_TREES``, FEATURES)."""
+    model = HistGradientBoostingClassifier(random_state=SEED, **params).fit(x, y)
+    return Trees.from_sklearn(model, tuple(features))
 
 
 def choose_refusal(p: np.ndarray, answerable: np.ndarray, cap: float = MAX_FALSE_REFUSAL
@@ -326,8 +323,7 @@ def tune_selection(engine, items: list[dict], seeds: dict[str, str]) -> dict[str
         settings = replace(engine.settings, **dict(zip(keys, values, strict=True)))
         answers = []
         for _item, t in traced:
-            ids = select(t.ranked, corpus, t.question, settings,
-                         engine.statements(engine.loaded(), t.query))
+            ids = select(t.ranked, corpus, t.question, settings, t.statements)
             answers.append({"refused": False, "citations": [
                 {"n": n, "doc_id": sents[s].doc_id, "start": sents[s].start, "end": sents[s].end,
                  "quote": sents[s].text} for n, s in enumerate(ids, 1)]})
@@ -363,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     best = "boosting" if cv["boosting"] >= cv[best_lr] + CLEARLY_BETTER else best_lr
     x_all = np.vstack([r["x"] for r in rows if r["answerable"] and len(r["ids"])])
     y_all = np.concatenate([r["y"] for r in rows if r["answerable"] and len(r["ids"])])
-    ranker = (_fit_ranker_trees(x_all, y_all) if best == "boosting"
+    ranker = (_fit_trees(x_all, y_all, RANKER_TREES, FEATURES) if best == "boosting"
               else _fit_lr(x_all, y_all, float(best_lr.split("=")[1])))
     # question-level models on out-of-fold ranker scores (unanswerable rows: the full ranker)
     ans_rows = [r for r in rows if r["answerable"] and len(r["ids"])]

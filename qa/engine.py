@@ -78,6 +78,8 @@ class Trace:
     p_answerable: float
     confidence: float
     reason: str  #: non-empty when the answer is a refusal
+    #: the sentences stating the figure it asks for (:meth:`Engine.statements`)
+    statements: frozenset[int] = frozenset()
 
 
 class Engine:
@@ -265,10 +267,11 @@ class Engine:
                 match.entry.reason or refusal_reason(question, list(unknown), ranked.checks,
                                                      0.0, 1.0, settings=self.settings))
             return Trace(question, query, ranked, unknown, match, p_answerable,
-                         self.settings.bank_confidence, reason)
+                         self.settings.bank_confidence, reason, statements)
         reason = refusal_reason(question, list(unknown), ranked.checks, p_answerable,
                                 self.models.threshold(question.language), settings=self.settings)
-        return Trace(question, query, ranked, unknown, None, p_answerable, confidence, reason)
+        return Trace(question, query, ranked, unknown, None, p_answerable, confidence, reason,
+                     statements)
 
     @staticmethod
     def statements(loaded: Loaded, query: Query) -> frozenset[int]:
@@ -406,8 +409,7 @@ class Engine:
             out.sort(key=lambda x: -x[0].score)
             if out:
                 return out
-        statements = self.statements(loaded, t.query)
-        chosen = select(t.ranked, corpus, t.question, self.settings, statements)
+        chosen = select(t.ranked, corpus, t.question, self.settings, t.statements)
         for sub in part_traces:
             if not sub.reason and sub.ranked.ids and sub.ranked.ids[0] not in chosen:
                 chosen.append(sub.ranked.ids[0])

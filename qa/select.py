@@ -55,27 +55,25 @@ def select(ranked: Ranked, corpus: Corpus, question: Question, settings: Setting
         per_doc[doc] += 1
         return True
 
+    def each_source(accept, first_counts: bool) -> None:
+        """Each article's best candidate that ``accept(j)`` takes, besides the first quote's
+        article when ``first_counts``."""
+        sentences = corpus.store.sentences
+        done = {sentences[ranked.ids[0]].doc_id} if first_counts else set()
+        for j in range(1, len(ranked.ids)):
+            doc = sentences[ranked.ids[j]].doc_id
+            if doc not in done and accept(j) and take(j, settings.max_per_source):
+                done.add(doc)
+
     take(0, settings.max_per_source)
     floor = max(settings.keep_floor, settings.keep_ratio * best)
     if statements:  # every source's statement of the figure asked for
-        docs_done = ({corpus.store.sentences[ranked.ids[0]].doc_id}
-                     if ranked.ids[0] in statements else set())
-        for j in range(1, len(ranked.ids)):
-            doc = corpus.store.sentences[ranked.ids[j]].doc_id
-            if doc not in docs_done and ranked.ids[j] in statements and take(
-                    j, settings.max_per_source):
-                docs_done.add(doc)
+        each_source(lambda j: ranked.ids[j] in statements, ranked.ids[0] in statements)
         return chosen
     if question.compares:  # each source's best account (the named outlets' when some are)
         named = set(question.sources)
-        docs_done = {corpus.store.sentences[c].doc_id for c in chosen}
-        for j in range(1, len(ranked.ids)):
-            if p[j] < settings.keep_floor:
-                break
-            doc = corpus.store.sentences[ranked.ids[j]].doc_id
-            if doc not in docs_done and (not named or doc in named) and take(
-                    j, settings.max_per_source):
-                docs_done.add(doc)
+        each_source(lambda j: p[j] >= settings.keep_floor and (
+            not named or corpus.store.sentences[ranked.ids[j]].doc_id in named), True)
     margin = best - (float(p[1]) if len(p) > 1 else 0.0)
     if (not question.compares and question.asks_value and best >= settings.single_answer
             and margin >= best / 3):
