@@ -187,12 +187,41 @@ class Engine:
         self.query(analyse("Сколько человек погибло?", self.nlp))  # the dictionary
 
     # -- the path of one question ----------------------------------------------------------
-    def query(self, question: Question, corpus: Corpus | None = None) -> Query:
+    def models_for(self, language: str) -> tuple[str, ...]:
+        """The encoders a question in ``language`` is embedded with."""
+        return (("minilm",) if language == "en" else ()) + (
+            ("use",) if self.settings.index.multilingual else ())
+
+    def vectors(self, texts: list[str], language: str) -> dict[tuple[str, str], np.ndarray]:
+        """Every encoder's vector of each text, keyed by (encoder, text): the texts not in the
+        cache are encoded in one batch per encoder (a multi-part question and its parts cost
+        about one forward pass, not one each)."""
+        out = {}
+        for model in self.models_for(language):
+            missing = []
+            for text in dict.fromkeys(texts):
+                with self._cache_lock:
+                    if (hit := self._vectors.get((model, text))) is not None:
+                        self._vectors.move_to_end((model, text))
+                if hit is None:
+                    missing.append(text)
+                else:
+                    out[model, text] = hit
+            if missing:
+                encoder = self.embedder if model == "minilm" else self.use_embedder
+                for text, vector in zip(missing, encoder.encode(missing), strict=True):
+                    out[model, text] = self._remember(model, text, vector)
+        return out
+
+    def query(self, question: Question, corpus: Corpus | None = None,
+              vectors: dict[tuple[str, str], np.ndarray] | None = None) -> Query:
         """Vectors and English terms for retrieval; a Russian question's focus and names are
-        translated into English (qa.translate: a bilingual dictionary, transliteration)."""
+        translated into English (qa.translate: a bilingual dictionary, transliteration).
+        ``vectors``: from :meth:`vectors`, when already computed."""
         text = question.text
-        vec = self._encode("minilm", text) if question.language == "en" else None
-        use_vec = self._encode("use", text) if self.settings.index.multilingual else None
+        have = vectors if vectors is not None else self.vectors([text], question.language)
+        vec = have.get(("minilm", text)) if question.language == "en" else None
+        use_vec = have.get(("use", text)) if self.settings.index.multilingual else None
         if question.language == "en":
             return Query(question, tuple(terms(text)), question.focus, question.figure, vec,
                          use_vec)
@@ -212,6 +241,11 @@ class Engine:
                 self._vectors.move_to_end(key)
                 return hit
         vector = (self.embedder if model == "minilm" else self.use_embedder).encode([text])[0]
+        return self._remember(model, text, vector)
+
+    def _remember(self, model: str, text: str, vector: np.ndarray) -> np.ndarray:
+        """``vector`` made read-only and kept for the last ``Settings.query_cache`` questions."""
+        key = (model, text)
         vector.setflags(write=False)
         if self.settings.query_cache > 0:
             with self._cache_lock:
@@ -241,12 +275,16 @@ class Engine:
                                 per_word=1)
         return options[0] if options else ""
 
-    def trace(self, text: str, loaded: Loaded | None = None, exclude_bank: str = "") -> Trace:
-        """Analyse, retrieve, rank, match the bank and decide refusal for a checked question."""
+    def trace(self, text: str, loaded: Loaded | None = None, exclude_bank: str = "", *,
+              question: Question | None = None,
+              vectors: dict[tuple[str, str], np.ndarray] | None = None) -> Trace:
+        """Analyse, retrieve, rank, match the bank and decide refusal for a checked question
+        (``question``: its analysis when already made, e.g. a part of a multi-part question
+        with the constraints it inherits; ``vectors``: from :meth:`vectors`)."""
         loaded = loaded or self.loaded()
         corpus = loaded.corpus
-        question = analyse(text, self.nlp, aliases=corpus.aliases)
-        query = self.query(question, corpus)
+        question = question or analyse(text, self.nlp, aliases=corpus.aliases)
+        query = self.query(question, corpus, vectors)
         unknown = tuple(unknown_names(corpus, question, self.english_of(corpus),
                                       settings=self.settings))
         statements = self.statements(loaded, query)
@@ -335,8 +373,11 @@ class Engine:
         except Exception:  # a history we cannot use never stops the answer
             standalone = checked.text
         resolved = standalone if standalone != checked.text else ""
-        t = self.trace(standalone, loaded)
-        part_traces = tuple(self.trace(p.text, loaded) for p in t.question.parts)
+        whole = analyse(standalone, self.nlp, aliases=corpus.aliases)
+        vectors = self.vectors([whole.text, *(p.text for p in whole.parts)], whole.language)
+        t = self.trace(standalone, loaded, question=whole, vectors=vectors)
+        part_traces = tuple(self.trace(p.text, loaded, question=p, vectors=vectors)
+                            for p in whole.parts)
         if t.reason and any(not sub.reason for sub in part_traces):
             t = replace(t, reason="")  # answer the parts it can; the others say why not
         timings = {"analyse_rank": (time.perf_counter() - t0) * 1000}

@@ -53,6 +53,9 @@ class Corpus:
     vocabulary: frozenset[str] = field(default=frozenset())  #: lower-cased words
     by_doc: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
     #: doc id -> (sentence starts, sentence ids), in text order
+    #: (key, ratio) -> matching_keys of names asked about (at most ``Settings.name_cache``)
+    near_keys: dict[tuple[str, float | None], frozenset[str]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def lemma_set(self) -> frozenset[str]:
@@ -170,11 +173,18 @@ def matching_keys(corpus: Corpus, key: str, *, settings: Settings | None = None
                   ) -> frozenset[str]:
     """Corpus name keys that spell the same name as ``key`` (exact, or nearly: the index's
     ``same_name_ratio``)."""
-    near = {key} if key in corpus.vocabulary_keys else set()
     ratio = _name_ratio(settings)
+    if (known := corpus.near_keys.get((key, ratio))) is not None:
+        return known
+    near = {key} if key in corpus.vocabulary_keys else set()
     for k in corpus.keys_by_initial.get(key[:1], ()):
         if abs(len(k) - len(key)) <= 2 and same_name(key, k, ratio):
             near.add(k)
+    limit = settings.name_cache if settings is not None else 0
+    if len(corpus.near_keys) >= limit:
+        corpus.near_keys.clear()  # rarely: a bound, not an LRU
+    if limit:
+        corpus.near_keys[key, ratio] = frozenset(near)
     return frozenset(near)
 
 

@@ -66,6 +66,10 @@ class Settings:
     rate_burst: float = field(
         default=1000.0, metadata={"help": "questions one address may send at once before the "
                                           "rate applies"})
+    name_cache: int = field(
+        default=4096, metadata={"help": "question names whose spellings in the articles are "
+                                        "remembered (names recur across questions); 0 turns it "
+                                        "off"})
     query_cache: int = field(
         default=2048, metadata={"help": "question vectors kept (LRU) so a repeated question is "
                                         "not encoded again; 0 turns it off"})
