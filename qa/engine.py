@@ -349,10 +349,10 @@ class Engine:
             return text
         corpus = loaded.corpus
         res = resolve(
-            text, history[-self.settings.max_history:],
-            lambda t: analyse(t, self.nlp, aliases=corpus.aliases), aliases=corpus.aliases,
+            text, history, lambda t: analyse(t, self.nlp, aliases=corpus.aliases),
+            aliases=corpus.aliases,
             outlets={d: a.source.name for d, a in corpus.store.articles.items()}, nlp=self.nlp,
-            answer_of=lambda t: self.answer(t).to_dict())
+            answer_of=lambda t: self.answer(t).to_dict(), max_turns=self.settings.max_history)
         return res.text if res.text.strip() else text
 
     def answer(self, question: str, history: list | None = None) -> Answer:
@@ -369,7 +369,8 @@ class Engine:
         loaded = self.loaded()
         corpus = loaded.corpus
         try:
-            standalone = self.resolve(checked.text, _clean_history(history), loaded)
+            earlier = _clean_history(history, self.settings.max_question_chars)
+            standalone = self.resolve(checked.text, earlier, loaded)
         except Exception:  # a history we cannot use never stops the answer
             standalone = checked.text
         resolved = standalone if standalone != checked.text else ""
@@ -535,17 +536,19 @@ def _still_verbatim(entry: BankEntry, articles: dict) -> bool:
     return all(doc in articles and quote in articles[doc].text for doc, quote in entry.evidence)
 
 
-def _clean_history(history: object) -> list:
-    """The usable earlier turns: strings, or dicts with a string "question" (others dropped)."""
+def _clean_history(history: object, max_chars: int) -> list:
+    """The usable earlier turns: strings, or dicts with a string "question" (others dropped),
+    each question cut to ``max_chars`` (``Settings.max_question_chars``)."""
     if not isinstance(history, list | tuple):
         return []
     out = []
     for h in history:
         if isinstance(h, str) and h.strip():
-            out.append(h[:2000])
+            out.append(h[:max_chars])
         elif isinstance(h, dict) and isinstance(h.get("question"), str):
-            out.append({k: v for k, v in h.items()
-                        if k in ("question", "resolved_question", "answer")})
+            turn = {k: v for k, v in h.items() if k in ("question", "resolved_question", "answer")}
+            turn["question"] = turn["question"][:max_chars]
+            out.append(turn)
     return out
 
 

@@ -36,8 +36,6 @@ from index.text import is_russian
 
 Kind = Literal["standalone", "ellipsis", "pronoun", "constraint", "why"]
 KINDS: tuple[str, ...] = ("standalone", "ellipsis", "pronoun", "constraint", "why")
-#: How many earlier turns are looked at (CAsT: the useful context is short).
-MAX_TURNS = 6
 
 _EN_CONNECTOR = re.compile(r"^\s*(?:and|but|also|so|ok(?:ay)?|then)?\s*(?:what|how)\s+about\s+"
                            r"|^\s*(?:and|but|also|plus)\s+", re.IGNORECASE)
@@ -190,7 +188,8 @@ def turns(history: Sequence | None) -> list[Turn]:
 def resolve(question: str, history: Sequence | None, analyse: Callable, *,
             aliases: Mapping[str, str] | None = None, outlets: Mapping[str, str] | None = None,
             entities: Sequence[tuple[str, str]] | None = None, nlp=None,
-            answer_of: Callable[[str], Mapping | None] | None = None) -> Resolution:
+            answer_of: Callable[[str], Mapping | None] | None = None,
+            max_turns: int | None = None) -> Resolution:
     """The standalone question for ``question`` asked after ``history`` (oldest first).
 
     ``analyse`` maps text to a :class:`qa.question.Question`. Optional helpers make it better
@@ -201,11 +200,13 @@ def resolve(question: str, history: Sequence | None, analyse: Callable, *,
     pipeline for English rewrites (loaded on first need when not given); ``answer_of`` maps a
     resolved earlier question to its answer (``Answer.to_dict()``) and is called only when a
     pronoun refers to the person an earlier "who …?" was answered with and the history item
-    does not carry that answer.
+    does not carry that answer. ``max_turns``: only the last so many turns are looked at
+    (``Settings.max_history``; CAsT: the useful context is short); all when None.
     """
     question = question if isinstance(question, str) else ""
-    hist = turns(history)[-MAX_TURNS:]
-    offset = max(len(turns(history)) - MAX_TURNS, 0)
+    every = turns(history)
+    hist = every[-max_turns:] if max_turns else every
+    offset = len(every) - len(hist)
     if not question.strip() or not any(t.question for t in hist):
         return Resolution(question, "standalone", None)
     r = _Resolver(analyse, aliases or {}, outlets or {}, entities or (), nlp, answer_of)

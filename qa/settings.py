@@ -36,7 +36,8 @@ class Settings:
         default=1000, metadata={"help": "longer questions are rejected with a message"}
     )
     max_history: int = field(
-        default=8, metadata={"help": "earlier turns of a conversation looked at"})
+        default=6, metadata={"help": "earlier turns of a conversation looked at (TREC CAsT: "
+                                     "the useful context is short)"})
     feedback_db: Path = field(
         default=IndexSettings().index_dir.parent / "feedback.sqlite3",
         metadata={"help": "reader marks (SQLite, outside the index folder); "
@@ -58,6 +59,12 @@ class Settings:
                           "(qa/present/workers.py; measured best at the core count, 2); 0 or 1: "
                           "answer in the server process's threads; MASANCHI_ANSWER_PROCESSES "
                           "overrides"})
+    worker_start_timeout_s: float = field(
+        default=600.0, metadata={"help": "seconds an answer worker may take to warm up (load "
+                                         "the index and the models) before it is stopped"})
+    worker_start_failures: int = field(
+        default=3, metadata={"help": "an answer worker slot gives up after this many failed "
+                                     "starts in a row"})
     max_request_bytes: int = field(
         default=256 * 1024, metadata={"help": "larger request bodies are refused (413) unread"})
     rate_per_second: float = field(

@@ -146,7 +146,9 @@ def make_pool(settings: Settings, engine: str = REAL_ENGINE) -> AnswerPool | Non
     (``answer_processes`` 0 or 1)."""
     if settings.answer_processes <= 1:
         return None
-    return AnswerPool(settings.answer_processes, engine=engine)
+    return AnswerPool(settings.answer_processes, engine=engine,
+                      start_timeout=settings.worker_start_timeout_s,
+                      max_start_failures=settings.worker_start_failures)
 
 
 def api_routes(app, answer, settings: Settings, pool: AnswerPool | None = None) -> None:

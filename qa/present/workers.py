@@ -54,12 +54,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qa.settings import Settings
+
 #: The worker's engine: ``qa.Engine`` with the settings of this environment, warmed up.
 REAL_ENGINE = "qa.present.workers:real_engine"
-#: Seconds a worker may take to warm up (load the index and the models) before it is stopped.
-START_TIMEOUT_S = 600.0
-#: A slot whose worker fails to start this many times in a row gives up.
-MAX_START_FAILURES = 3
 ROOT = Path(__file__).resolve().parents[2]
 #: Set in the workers' environment: one thread each for torch, BLAS, OpenMP and tokenizers.
 WORKER_ENV = {
@@ -104,8 +102,8 @@ class AnswerPool:
     """``processes`` worker processes answering questions from one queue (see the module)."""
 
     def __init__(self, processes: int, engine: str = REAL_ENGINE, log: Log = _log,
-                 start_timeout: float = START_TIMEOUT_S,
-                 max_start_failures: int = MAX_START_FAILURES) -> None:
+                 start_timeout: float = Settings.worker_start_timeout_s,
+                 max_start_failures: int = Settings.worker_start_failures) -> None:
         if processes < 1:
             raise ValueError("an answer pool needs at least one process")
         self.processes, self.engine, self.log = processes, engine, log
