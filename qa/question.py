@@ -116,6 +116,9 @@ class Question:
     parts: tuple[Question, ...] = ()  #: sub-questions when it asks several things
     focus_phrase: str = ""  #: the focus as words of the question, for refusal reasons
     names: tuple[str, ...] = field(default=())  #: proper nouns of the question, as written
+    #: name constraints (as written) that together spell one named entity of several words
+    #: ("European", "Union"): each may occur in the articles, the entity must occur as one
+    name_groups: tuple[tuple[str, ...], ...] = field(default=())
 
     def __post_init__(self) -> None:
         if self.language not in ("en", "ru"):
@@ -368,7 +371,27 @@ def _analyse_english(text: str, nlp, aliases: dict[str, str]) -> Question:
     focus, phrase = _english_focus(doc, figure,
                                    {c.text for c in constraints if c.kind == "source"})
     return Question(text, "en", answer_type, focus, figure, tuple(constraints), wh,
-                    focus_phrase=phrase, names=tuple(names))
+                    focus_phrase=phrase, names=tuple(names),
+                    name_groups=_name_groups(doc, constraints))
+
+
+#: spaCy entity labels of named things (not dates, numbers or quantities)
+NAMED_ENTITIES = frozenset("PERSON ORG GPE LOC NORP FAC EVENT PRODUCT WORK_OF_ART LAW".split())
+
+
+def _name_groups(doc, constraints: list[Constraint]) -> tuple[tuple[str, ...], ...]:
+    """The name constraints inside one spaCy entity of several title-case words ("European
+    Union", "Amnesty International"); an entity holding an outlet's name is left out."""
+    names = {c.text for c in constraints if c.kind == "name"}
+    sources = {c.text for c in constraints if c.kind == "source"}
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in NAMED_ENTITIES or any(t.text in sources for t in ent):
+            continue
+        words = [t.text for t in ent if t.text in names and t.is_title]
+        if len(words) >= 2:
+            out.append(tuple(dict.fromkeys(words)))
+    return tuple(g for g in out if len(g) >= 2)
 
 
 def _analyse_russian(text: str, lemma, aliases: dict[str, str], pos=None) -> Question:
@@ -484,10 +507,10 @@ def analyse(text: str, nlp=None, ru_lemma=None, aliases: dict[str, str] | None =
             # a part without its own constraints inherits the whole question's (sources etc.)
             parts = tuple(p if p.constraints else _with(p, q.constraints) for p in parts)
             return Question(q.text, q.language, q.answer_type, q.focus, q.figure,
-                            q.constraints, q.wh, parts, q.focus_phrase, q.names)
+                            q.constraints, q.wh, parts, q.focus_phrase, q.names, q.name_groups)
     return q
 
 
 def _with(q: Question, constraints: tuple[Constraint, ...]) -> Question:
     return Question(q.text, q.language, q.answer_type, q.focus, q.figure, constraints, q.wh,
-                    (), q.focus_phrase, q.names)
+                    (), q.focus_phrase, q.names, q.name_groups)

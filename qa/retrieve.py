@@ -24,7 +24,7 @@ import numpy as np
 from index.names import name_key, same_name
 from index.store import Store
 from index.text import is_russian, terms
-from qa.question import Question, date_key, source_aliases
+from qa.question import Constraint, Question, date_key, source_aliases
 from qa.settings import Settings
 
 #: Lemmas that state a cause or reason (generic English, for "why" / "what caused" questions).
@@ -64,6 +64,15 @@ class Corpus:
         qa.translate and its per-word caches share this one set instead of building a copy
         from ``idf.keys()`` on every call."""
         return frozenset(self.idf)
+
+    @cached_property
+    def sentences_by_key(self) -> dict[str, frozenset[int]]:
+        """Name key -> ids of the sentences holding a word with that key, built once."""
+        out: dict[str, set[int]] = defaultdict(set)
+        for i, keys in enumerate(self.keys):
+            for k in keys:
+                out[k].add(i)
+        return {k: frozenset(v) for k, v in out.items()}
 
     def sentences_overlapping(self, doc_id: str, start: int, end: int) -> list[int]:
         """Ids of the sentences of ``doc_id`` that share a character with [start, end)."""
@@ -202,9 +211,28 @@ def unknown_names(corpus: Corpus, question: Question,
     def acronym(text: str) -> bool:  # "МВД", "КНБ": spelled out in English, not transliterated
         return is_russian(text) and text.isupper() and len(text) <= 5
 
-    return [c.text for c in question.constraints
-            if c.kind == "name" and not matching_keys(corpus, c.key, settings=settings)
-            and not known_in_english(c.text) and not acronym(c.text)]
+    unknown = [c.text for c in question.constraints
+               if c.kind == "name" and not matching_keys(corpus, c.key, settings=settings)
+               and not known_in_english(c.text) and not acronym(c.text)]
+    for run in name_runs(question):  # "European Union": each word is known, never together
+        if any(c.text in unknown for c in run):
+            continue
+        shared = None
+        for c in run:
+            holding = frozenset().union(*(corpus.sentences_by_key.get(k, frozenset())
+                                          for k in matching_keys(corpus, c.key,
+                                                                 settings=settings)))
+            shared = holding if shared is None else shared & holding
+        if not shared:
+            unknown.append(" ".join(c.text for c in run))
+    return unknown
+
+
+def name_runs(question: Question) -> list[tuple[Constraint, ...]]:
+    """The question's names of several words (``Question.name_groups``) as its constraints."""
+    by_text = {c.text: c for c in question.constraints if c.kind == "name"}
+    return [tuple(by_text[w] for w in group if w in by_text)
+            for group in question.name_groups if sum(w in by_text for w in group) >= 2]
 
 
 def candidates(corpus: Corpus, query: Query, settings: Settings,

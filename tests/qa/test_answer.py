@@ -166,6 +166,21 @@ def test_possessives_and_compounds_of_known_names_are_not_unknown(real_engine):
     assert names("What did Nazarbayev say?") == ["Nazarbayev"]
 
 
+def test_a_name_of_several_words_is_known_only_when_the_articles_use_it_together(real_engine):
+    from qa.question import analyse
+    from qa.retrieve import unknown_names
+
+    corpus = real_engine.corpus()
+
+    def names(text):
+        return unknown_names(corpus, analyse(text, real_engine.nlp, aliases=corpus.aliases))
+
+    # "European" is close to the articles' "Europe" and "Union" is in "Soviet Union"
+    assert names("What did the European Union say about the clashes?") == ["European Union"]
+    assert names("What did Arkady Dubnov say about Tokayev?") == []
+    assert names("What did Kassym-Jomart Tokayev tweet?") == []
+
+
 def test_russian_surnames_and_institutions_are_known_through_their_english(real_engine):
     from qa.question import analyse
     from qa.retrieve import unknown_names
