@@ -30,8 +30,14 @@ _RU_ENDINGS = re.compile(
     r"(ого|ему|ом|ой|ую|ая|ые|ых|ым|ыми|ами|ях|ах|ам|ов|ев|ей|ию|ия|а|у|е|ы|и|ю)$")
 
 
+#: "е" is written "ye" at the start of a word and after a vowel, "ъ" or "ь" (BGN/PCGN:
+#: Ергали -> Yergali, Ерлан -> Yerlan), "e" elsewhere
+_RU_YE = re.compile(r"(?<![^\W\d_])[еЕ]|(?<=[аеёиоуыэюяъьАЕЁИОУЫЭЮЯЪЬ])[еЕ]")
+
+
 def transliterate(text: str) -> str:
     """Cyrillic letters to Latin; other characters unchanged."""
+    text = _RU_YE.sub(lambda m: "ye" if m.group(0) == "е" else "Ye", text)
     return "".join(_CYR.get(c, _CYR.get(c.lower(), c).capitalize() if c.isupper()
                             and c.lower() in _CYR else c) for c in text)
 
@@ -41,6 +47,7 @@ def name_key(word: str) -> str:
     w = unicodedata.normalize("NFKD", transliterate(word)).encode("ascii", "ignore").decode()
     w = re.sub(r"[’'`]s$", "", w.lower())
     w = re.sub(r"[^a-z]", "", w)
+    w = re.sub(r"^ye", "e", w)  # Yergali ~ Ergali, Yerlan ~ Erlan
     for a, b in _FOLD:
         w = w.replace(a, b)
     w = re.sub(r"(?<=[aeiou])i(?=[aeiou])", "", w).replace("ie", "i")  # Tokayev ~ Tokaev

@@ -394,7 +394,10 @@ def _name_groups(doc, constraints: list[Constraint]) -> tuple[tuple[str, ...], .
     return tuple(g for g in out if len(g) >= 2)
 
 
-def _analyse_russian(text: str, lemma, aliases: dict[str, str], pos=None) -> Question:
+def _analyse_russian(text: str, lemma, aliases: dict[str, str], pos=None,
+                     proper=None) -> Question:
+    """``proper(word)``: whether a capitalised first word may be a name (not "Правда, что …",
+    "Зачинщиков ищут?"); without it every capitalised first word that looks like one is."""
     tokens = _RU_WORD.findall(text)
     low = [t.lower() for t in tokens]
     answer_type: AnswerType = "description"
@@ -434,8 +437,9 @@ def _analyse_russian(text: str, lemma, aliases: dict[str, str], pos=None) -> Que
             if src:
                 constraints.append(Constraint("source", tok, src))
                 continue
-            names.append(transliterate(tok))
-            constraints.append(Constraint("name", tok, key))
+            if i > 0 or proper is None or proper(tok):
+                names.append(transliterate(tok))
+                constraints.append(Constraint("name", tok, key))
         focus.append(lem)
         words.append(tok)
         at.append(i)
@@ -474,16 +478,33 @@ def _default_ru_pos(word: str) -> str:
     return str(russian().parse(word.lower())[0].tag.POS or "")
 
 
+#: pymorphy3 grammemes of proper nouns: first name, surname, patronymic, place, organisation
+_RU_PROPER = frozenset("Name Surn Patr Geox Orgn Trad".split())
+
+
+def _default_ru_proper(word: str) -> bool:
+    """True when pymorphy3 does not know the word (a foreign name: Масанчи, Сортобе) or tags
+    one of its readings as a proper noun (Дауров, Ергали); a common word is not a name just
+    because it opens the question."""
+    from index.nlp import russian
+
+    morph = russian()
+    w = word.lower()
+    return not morph.word_is_known(w) or any(
+        _RU_PROPER & set(map(str, p.tag.grammemes)) for p in morph.parse(w))
+
+
 def _looks_like_name(token: str) -> bool:
     return len(token) > 3 and token[:1].isupper() and not token.isupper()
 
 
 def analyse(text: str, nlp=None, ru_lemma=None, aliases: dict[str, str] | None = None,
-            split: bool = True, ru_pos=None) -> Question:
+            split: bool = True, ru_pos=None, ru_proper=None) -> Question:
     """Analyse a (normalised) question. ``nlp`` is a spaCy pipeline, ``ru_lemma`` a function
     from a Russian word to its lemma, ``aliases`` maps name keys of outlets to doc ids
-    (:func:`source_aliases`), ``ru_pos`` from a Russian word to its part of speech; the
-    defaults load the packaged analysers."""
+    (:func:`source_aliases`), ``ru_pos`` from a Russian word to its part of speech,
+    ``ru_proper`` whether a capitalised first word may be a name; the defaults load the
+    packaged analysers."""
     aliases = aliases or {}
     if is_russian(text):
         if ru_lemma is None:
@@ -492,7 +513,9 @@ def analyse(text: str, nlp=None, ru_lemma=None, aliases: dict[str, str] | None =
             ru_lemma = default_ru_lemma
             if ru_pos is None:
                 ru_pos = _default_ru_pos
-        q = _analyse_russian(text, ru_lemma, aliases, ru_pos)
+            if ru_proper is None:
+                ru_proper = _default_ru_proper
+        q = _analyse_russian(text, ru_lemma, aliases, ru_pos, ru_proper)
     else:
         if nlp is None:
             from index.nlp import english
@@ -502,7 +525,8 @@ def analyse(text: str, nlp=None, ru_lemma=None, aliases: dict[str, str] | None =
     if split:
         pieces = split_parts(text)
         if len(pieces) > 1:
-            parts = tuple(analyse(p, nlp, ru_lemma, aliases, split=False, ru_pos=ru_pos)
+            parts = tuple(analyse(p, nlp, ru_lemma, aliases, split=False, ru_pos=ru_pos,
+                                  ru_proper=ru_proper)
                           for p in pieces)
             # a part without its own constraints inherits the whole question's (sources etc.)
             parts = tuple(p if p.constraints else _with(p, q.constraints) for p in parts)

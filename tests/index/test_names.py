@@ -9,6 +9,7 @@ from index.names import name_key, same_name, transliterate
     ("Kordai", "Korday"), ("Кордай", "Korday"), ("Масанчи", "Masanchi"), ("Khusei", "Husei"),
     ("Husey", "Husei"), ("Saparbaev", "Saparbayev"), ("Токаев", "Tokayev"),
     ("Zhambyl", "Jambyl"), ("Сортобе", "Sortobe"), ("Tokmak", "Tokmok"),
+    ("Ергали", "Yergali"), ("Ergali", "Yergali"),
 ])
 def test_spellings_of_one_name_match(a, b):
     assert same_name(name_key(a), name_key(b))
@@ -22,4 +23,7 @@ def test_different_names_do_not(a, b):
 
 def test_transliteration_keeps_latin_and_case():
     assert transliterate("Дунгане") == "Dungane"
+    # "е" opening a word or after a vowel is "ye" (BGN/PCGN), elsewhere "e"
+    assert transliterate("Ергали Воинце") == "Yergali Vointse"
+    assert transliterate("Енбекши") == "Yenbekshi" and transliterate("Куриен") == "Kuriyen"
     assert transliterate("WSWS") == "WSWS"

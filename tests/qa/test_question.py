@@ -83,6 +83,16 @@ def test_russian_question():
     assert analyse("Кто такой Дауров?").answer_type == "person"
 
 
+def test_a_common_russian_word_opening_the_question_is_not_a_name():
+    def names(text):
+        return [c.text for c in analyse(text).constraints if c.kind == "name"]
+
+    assert names("Правда, что старика избили молотком?") == []
+    assert names("Зачинщиков драки в Масанчи ищут?") == ["Масанчи"]
+    assert names("Дауров что рассказал о драке?") == ["Дауров"]  # a surname in the dictionary
+    assert names("Масанчи далеко от границы?") == ["Масанчи"]  # a word pymorphy3 does not know
+
+
 def test_helpers():
     assert date_key("10 February") == date_key("Feb. 10th") == "february 10"
     assert date_key("last week") == ""
