@@ -161,7 +161,17 @@ class Bank:
         self.use_vectors = (use_vectors[rows] if use_vectors is not None and len(rows)
                             else None)
         self.english = np.asarray([e.lang == "en" for e in self.entries], dtype=bool)
+        self._split_by_language()
         self._analyse = lru_cache(maxsize=4096)(analyse)
+
+    def _split_by_language(self) -> None:
+        """The English entries' MiniLM rows and the others' USE rows as contiguous arrays, so a
+        question's cosines are two matrix products, not a masked copy of the bank each time."""
+        self._en_rows = np.flatnonzero(self.english)
+        self._other_rows = np.flatnonzero(~self.english)
+        self._en_vectors = np.ascontiguousarray(self.vectors[self._en_rows])
+        self._other_use = (np.ascontiguousarray(self.use_vectors[self._other_rows])
+                           if self.use_vectors is not None else None)
 
     def prepare(self) -> None:
         """Analyse every entry now (warm-up), so matching never runs the parser on the bank."""
@@ -179,6 +189,7 @@ class Bank:
         new.use_vectors = (self.use_vectors[rows] if self.use_vectors is not None and len(rows)
                            else None)
         new.english = self.english[rows] if len(rows) else self.english[:0]
+        new._split_by_language()
         new._analyse = self._analyse
         return new
 
@@ -193,20 +204,20 @@ class Bank:
         if not self.entries:
             return out
         if language == "en" and vector is not None:
-            out[self.english] = self.vectors[self.english] @ vector
-            if use_vector is not None and self.use_vectors is not None:
-                out[~self.english] = self.use_vectors[~self.english] @ use_vector
+            out[self._en_rows] = self._en_vectors @ vector
+            if use_vector is not None and self._other_use is not None:
+                out[self._other_rows] = self._other_use @ use_vector
         elif use_vector is not None and self.use_vectors is not None:
             out = self.use_vectors @ use_vector
         return out
 
     def neighbours(self, vector: np.ndarray | None, use_vector: np.ndarray | None,
-                   language: str, k: int = 5, exclude: str | frozenset[str] = ""
-                   ) -> list[tuple[BankEntry, float]]:
+                   language: str, k: int = 5, exclude: str | frozenset[str] = "",
+                   cos: np.ndarray | None = None) -> list[tuple[BankEntry, float]]:
         """The ``k`` closest entries (any agreement), closest first, leaving out the ids in
-        ``exclude`` (one id or a set)."""
+        ``exclude`` (one id or a set). ``cos``: :meth:`cosines`, when already computed."""
         skip = {exclude} if isinstance(exclude, str) else set(exclude)
-        cos = self.cosines(vector, use_vector, language)
+        cos = self.cosines(vector, use_vector, language) if cos is None else cos
         out = []
         for j in np.argsort(-cos):
             e = self.entries[int(j)]
@@ -217,13 +228,13 @@ class Bank:
         return out
 
     def votes(self, vector: np.ndarray | None, use_vector: np.ndarray | None, language: str,
-              exclude: str | frozenset[str] = "", question: Question | None = None
-              ) -> tuple[float, float]:
+              exclude: str | frozenset[str] = "", question: Question | None = None,
+              cos: np.ndarray | None = None) -> tuple[float, float]:
         """(share of unanswerable among the closest entries, weighted by cosine; the closest
         cosine): how verified questions like this one were judged. An unanswerable neighbour
         whose missing detail the question does not ask (a near miss) does not vote."""
         near = self.neighbours(vector, use_vector, language,
-                               Settings.value(self.settings, "bank_neighbours"), exclude)
+                               Settings.value(self.settings, "bank_neighbours"), exclude, cos)
         if question is not None:
             near = [(e, c) for e, c in near if e.answerable
                     or near_miss_asked(question, self._analyse(e.question), self.common)]
@@ -235,20 +246,17 @@ class Bank:
 
     def match(self, question: Question, vector: np.ndarray | None,
               use_vector: np.ndarray | None, min_cosine: float, min_cosine_use: float,
-              exclude: str = "") -> Match | None:
+              exclude: str = "", cos: np.ndarray | None = None) -> Match | None:
         """The closest entry above the threshold that agrees with the question, or None.
 
-        ``exclude`` leaves one entry id out (for leave-one-out tuning)."""
-        cos = self.cosines(vector, use_vector, question.language)
+        ``exclude`` leaves one entry id out (for leave-one-out tuning); ``cos``:
+        :meth:`cosines`, when already computed."""
+        cos = self.cosines(vector, use_vector, question.language) if cos is None else cos
         for j in np.argsort(-cos)[:Settings.value(self.settings, "bank_match_candidates")]:
             e = self.entries[int(j)]
             same_model = question.language == "en" and e.lang == "en"
             floor = min_cosine if same_model else min_cosine_use
-            if cos[j] < floor:
-                if same_model:
-                    continue
-                continue
-            if e.id == exclude:
+            if cos[j] < floor or e.id == exclude:
                 continue
             known = self._analyse(e.question)
             if agree(question, known, e.answerable, self.evidence_lemmas.get(e.id, frozenset()),

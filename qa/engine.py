@@ -288,8 +288,9 @@ class Engine:
         unknown = tuple(unknown_names(corpus, question, self.english_of(corpus),
                                       settings=self.settings))
         statements = self.statements(loaded, query)
+        bank_cos = loaded.bank.cosines(query.vector, query.use_vector, question.language)
         votes = loaded.bank.votes(query.vector, query.use_vector, question.language,
-                                  exclude=exclude_bank, question=question)
+                                  exclude=exclude_bank, question=question, cos=bank_cos)
         ranked = rank(corpus, query, candidates(corpus, query, self.settings, statements),
                       self.models, bool(unknown), votes, settings=self.settings)
         qf = ranked.question_features
@@ -299,7 +300,8 @@ class Engine:
         if len(loaded.bank):
             match = loaded.bank.match(question, query.vector, query.use_vector,
                                       self.settings.bank_min_cosine,
-                                      self.settings.bank_min_cosine_use, exclude=exclude_bank)
+                                      self.settings.bank_min_cosine_use, exclude=exclude_bank,
+                                      cos=bank_cos)
         if match is not None:
             reason = "" if match.entry.answerable else (
                 match.entry.reason or refusal_reason(question, list(unknown), ranked.checks,
