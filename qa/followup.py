@@ -612,15 +612,26 @@ class _Resolver:
                     r"\b(their)\b", f"{plural}'s", out)
             else:
                 out = re.sub(r"(?i)\btheir\s+(\w+)", lambda m: f"the {m.group(1)} of {plural}", out)
+            if re.search(r"(?i)\bthey\b", out) and re.search(r"(?i)\bthem\b", out):
+                # "why did they attack them?": "them" is someone else (the previous object)
+                obj = _object_referent(doc)
+                out = sub(r"\bthem\b", obj, out) if obj and obj.lower() != plural.lower() \
+                    else out
             out = sub(r"\b(they|them|those|these)\b(?!\s+(?:who|which|that)\b)", plural, out)
             used_description = used_description or plural.lower().startswith(("the people who",
                                                                                 "the "))
         thing = _thing_referent(doc, pq)
+        if plural and thing.lower() == plural.lower():
+            thing = ""  # "they" took the subject already: "why did they stop it?"
         if thing and re.search(r"(?i)\b(it|its)\b", out):
             out = sub(r"\bits\b", f"{thing}'s", out)
-            out = sub(r"\bit\b", thing, out)
+            # "do it" stands for the previous turn's action, not for a thing in it
+            out = sub(r"(?<!\bdo )(?<!\bdid )(?<!\bdoes )(?<!\bdoing )(?<!\bdone )\bit\b",
+                      thing, out)
         out, dangling = _demonstratives(self.nlp(out))
         if place:
+            out = re.sub(r"(?i)\b(go|went|gone|going|come|came|coming|return\w*|flee|fled|"
+                         r"move\w*|travel\w*|head\w*)\s+there\b", rf"\1 to {place}", out)
             out = re.sub(r"(?i)\bthere\b", f"in {place}", out)
         if date:
             out = re.sub(r"(?i)\bthen\b", f"on {date}", out)
@@ -942,12 +953,26 @@ def _plural_referent(doc) -> str:
         if root.tag_ == "VBN":
             return _tidy_np(f"the {counted.text} {root.text} {tail}")
         return _tidy_np(f"the {counted.text} who {root.text} {tail}")
-    if toks[0].lower_ == "who" and root is not None and root.pos_ == "VERB":
+    asks_subject = not any(t.dep_ in ("nsubj", "nsubjpass") for t in toks[1:])
+    if many is None and root is not None and root.pos_ == "VERB" and [t.lower_ for t in
+                                                                   toks[:2]] == ["how", "many"]:
+        return _tidy_np(f"the people who {root.text} {_pp_tail(doc, root)}")  # "how many fled"
+    if toks[0].lower_ == "who" and asks_subject and root is not None and root.pos_ == "VERB":
+        # "who fled?" (not "who did the rioters go after?": its subject is the referent)
         return _tidy_np("the people who " + " ".join(t.text for t in toks[1:]))
     for t in toks:
         if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ not in ("WP", "WP$", "WDT", "WRB") \
                 and t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS", "NN"):
             return doc[t.left_edge.i:t.right_edge.i + 1].text
+    return ""
+
+
+def _object_referent(doc) -> str:
+    """The previous question's plural object ("the police" in "who attacked the police?")."""
+    for t in doc:
+        if t.dep_ in ("dobj", "pobj") and t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS",
+                                                                                  "NNPS"):
+            return doc[t.left_edge.i:t.i + 1].text
     return ""
 
 

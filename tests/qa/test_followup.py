@@ -245,6 +245,20 @@ def test_pronouns_take_the_referent_of_the_previous_question(real):
     assert "the police" in r.text and "Sortobe" in r.text
 
 
+def test_they_and_them_after_who_questions(real):
+    # "who" asked of an object: "they" are the previous subject, never "the people who did …"
+    r = real("why did they do it?", ["Who did the Kazakh rioters go after?"])
+    assert r.text == "Why did the Kazakh rioters do it?"
+    # "they" and "them" in one question are two referents: the doers and the previous object
+    r = real("Why did they attack them?", ["Who attacked the officers in Sortobe?"])
+    assert r.text.startswith("Why did the people who attacked the officers")
+    assert r.text.endswith("attack the officers?")
+    r = real("why did they flee?", ["how many crossed into Kyrgyzstan"])
+    assert r.text == "Why did the people who crossed into Kyrgyzstan flee?"
+    r = real("Why did they go there?", ["Who fled to Kyrgyzstan?"])
+    assert r.text.endswith("go to Kyrgyzstan?")
+
+
 def test_a_pronoun_for_the_person_an_answer_named(real):
     answer = {"refused": False, "citations": [{"n": 1, "quote": "The commission is chaired by "
                                                "Deputy Prime Minister Berdibek Saparbayev."}]}
