@@ -162,7 +162,9 @@ class Bank:
                             else None)
         self.english = np.asarray([e.lang == "en" for e in self.entries], dtype=bool)
         self._split_by_language()
-        self._analyse = lru_cache(maxsize=4096)(analyse)
+        # every entry's analysis is kept (prepare() makes them all): an LRU smaller than the
+        # bank re-ran the parser on matched entries once the bank outgrew it
+        self._analyse = lru_cache(maxsize=None)(analyse)
 
     def _split_by_language(self) -> None:
         """The English entries' MiniLM rows and the others' USE rows as contiguous arrays, so a
