@@ -10,7 +10,6 @@ so they never match. The bank is optional: a corpus without one is answered by t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,19 +76,6 @@ def focus_overlap(a: Question, b: Question) -> float:
     return len(fa & fb) / len(fa | fb) if fa | fb else 1.0
 
 
-_WHAT_X = re.compile(r"\s*(?:what|which)\s+([^\W\d_]+)", re.IGNORECASE)
-
-
-def asked_thing(q: Question) -> str:
-    """The focus lemma an English "what X" / "which X" question asks for ("What car did the
-    police stop?" -> "car"), or "" when it asks no such thing."""
-    m = _WHAT_X.match(q.text)
-    if q.language != "en" or not q.focus or m is None:
-        return ""
-    word = m.group(1).lower()
-    return q.focus[0] if q.focus[0][:4] == word[:4] else ""
-
-
 def agree(new: Question, known: Question, answerable: bool = True,
           evidence_lemmas: frozenset[str] = frozenset(),
           common: frozenset[str] = frozenset(), *, settings: Settings | None = None) -> bool:
@@ -113,7 +99,7 @@ def agree(new: Question, known: Question, answerable: bool = True,
         return False
     if (new.figure or known.figure) and new.figure != known.figure:
         return False
-    if (thing := asked_thing(new)) and thing not in known.focus:
+    if new.asked and new.asked not in known.focus:
         return False  # "What car did the police stop?" is not "How did the stop turn violent?"
     if focus_overlap(new, known) < Settings.value(settings, "bank_min_focus_overlap"):
         return False

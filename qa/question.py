@@ -119,6 +119,8 @@ class Question:
     #: name constraints (as written) that together spell one named entity of several words
     #: ("European", "Union"): each may occur in the articles, the entity must occur as one
     name_groups: tuple[tuple[str, ...], ...] = field(default=())
+    #: the lemma of the noun a "what X" / "which X" question asks for ("What car …?" -> "car")
+    asked: str = ""
 
     def __post_init__(self) -> None:
         if self.language not in ("en", "ru"):
@@ -372,7 +374,19 @@ def _analyse_english(text: str, nlp, aliases: dict[str, str]) -> Question:
                                    {c.text for c in constraints if c.kind == "source"})
     return Question(text, "en", answer_type, focus, figure, tuple(constraints), wh,
                     focus_phrase=phrase, names=tuple(names),
-                    name_groups=_name_groups(doc, constraints))
+                    name_groups=_name_groups(doc, constraints), asked=_asked_noun(doc, focus))
+
+
+def _asked_noun(doc, focus: tuple[str, ...]) -> str:
+    """The focus lemma a question opening "what X" / "which X" asks for ("What car did the
+    police stop?" -> "car"; "What did the police do?" -> ""). The word after the question word,
+    when it is the first focus lemma; the parse's head noun ("death toll" -> "toll") would be
+    finer but was not measured."""
+    words = [t for t in doc if not t.is_space]
+    if len(words) < 2 or words[0].lower_ not in ("what", "which") or not focus:
+        return ""
+    nxt = words[1]
+    return focus[0] if nxt.is_alpha and focus[0][:4] == nxt.lower_[:4] else ""
 
 
 #: spaCy entity labels of named things (not dates, numbers or quantities)
@@ -531,10 +545,11 @@ def analyse(text: str, nlp=None, ru_lemma=None, aliases: dict[str, str] | None =
             # a part without its own constraints inherits the whole question's (sources etc.)
             parts = tuple(p if p.constraints else _with(p, q.constraints) for p in parts)
             return Question(q.text, q.language, q.answer_type, q.focus, q.figure,
-                            q.constraints, q.wh, parts, q.focus_phrase, q.names, q.name_groups)
+                            q.constraints, q.wh, parts, q.focus_phrase, q.names, q.name_groups,
+                            q.asked)
     return q
 
 
 def _with(q: Question, constraints: tuple[Constraint, ...]) -> Question:
     return Question(q.text, q.language, q.answer_type, q.focus, q.figure, constraints, q.wh,
-                    (), q.focus_phrase, q.names, q.name_groups)
+                    (), q.focus_phrase, q.names, q.name_groups, q.asked)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from qa.bank import Bank, agree, near_miss_asked
-from qa.question import Question, analyse
+from qa.question import analyse
 
 
 @pytest.fixture(scope="module")
@@ -82,17 +82,11 @@ def test_match_needs_the_threshold_and_agreement(nlp):
                       0.9) is None
 
 
-def test_what_x_must_be_asked_by_the_matched_question_too():
-    from qa.bank import asked_thing
-
-    new = Question("What car did the police stop in Sortobe?", "en", "description",
-                   ("car", "police", "stop", "sortobe"))
-    other = Question("How did the stop in Sortobe turn into violence against the police?", "en",
-                     "description", ("stop", "sortobe", "turn", "violence", "police"))
-    same = Question("Which car was stopped by the police in Sortobe?", "en", "description",
-                    ("car", "stop", "police", "sortobe"))
-    assert asked_thing(new) == "car"
-    assert asked_thing(Question("What did the police do?", "en", "description",
-                                ("police",))) == ""
+def test_what_x_must_be_asked_by_the_matched_question_too(nlp):
+    new = a("What car did the police stop in Sortobe?", nlp)
+    assert new.asked == "car"
+    assert a("What did the police do?", nlp).asked == ""
+    other = a("How did the stop in Sortobe turn into violence against the police?", nlp)
+    same = a("Which car was stopped by the police in Sortobe?", nlp)
     assert not agree(new, other, evidence_lemmas=frozenset({"car"}))
     assert agree(new, same)
