@@ -14,16 +14,16 @@ from eval import scorer
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {  # measured on the 1,130-question test split: 1.0, .671, .536, .615, .607, .320, .693
+FLOORS = {  # measured on the 1,602-question test split: 1.0, .701, .552, .643, .633, .345, .732
     "verbatim_rate": 1.0,
-    "citation_recall": 0.65,
-    "citation_precision": 0.52,
-    "first_quote_accuracy": 0.60,
-    "must_include_accuracy": 0.59,
-    "refusal_recall": 0.30,
-    "disagreement_coverage": 0.67,
+    "citation_recall": 0.68,
+    "citation_precision": 0.53,
+    "first_quote_accuracy": 0.62,
+    "must_include_accuracy": 0.61,
+    "refusal_recall": 0.32,
+    "disagreement_coverage": 0.71,
 }
-CEILINGS = {"false_refusal_rate": 0.085, "calibration_error": 0.06}  # measured .072, .044
+CEILINGS = {"false_refusal_rate": 0.05, "calibration_error": 0.05}  # measured .022, .032
 
 
 @pytest.fixture(scope="module")
