@@ -38,7 +38,8 @@ Kind = Literal["standalone", "ellipsis", "pronoun", "constraint", "why"]
 KINDS: tuple[str, ...] = ("standalone", "ellipsis", "pronoun", "constraint", "why")
 
 _EN_CONNECTOR = re.compile(r"^\s*(?:and|but|also|so|ok(?:ay)?|then)?\s*(?:what|how)\s+about\s+"
-                           r"|^\s*(?:and|but|also|plus)\s+", re.IGNORECASE)
+                           r"|^\s*(?:(?:ok(?:ay)?|so|well|right),?\s+)?(?:and|but|also|plus)\s+",
+                           re.IGNORECASE)
 _RU_CONNECTOR = re.compile(r"^\s*(?:(?:ну\s+)?а|и|а\s+как\s+же|(?:а\s+)?что\s+насч[её]т|"
                            r"(?:а\s+)?как\s+насч[её]т)\s+", re.IGNORECASE)
 _EN_WH = re.compile(r"^(?:how|what|when|where|who|whom|whose|which|why|is|are|was|were|do|does|"
@@ -569,6 +570,9 @@ class _Resolver:
             if runs:
                 s, e = runs[-1]
                 return _tidy(f"{p[:s]}{frag}{p[e:]}?")
+        if len(fwords) == 1 and (same := _same_form_noun(words, fwords[0], morph)) is not None:
+            # "а казахи?" after "… составляли дунгане …": the noun in the same case and number
+            return _tidy(f"{p[:same.start()]}{frag}{p[same.end():]}?")
         return ""
 
     def pronoun(self, body: str, prev: str, answer: Mapping | None, ru: bool) -> str:
@@ -876,6 +880,23 @@ def _case(found: str, repl: str) -> str:
 
 def _rest_after(doc, tok) -> str:
     return " ".join(t.text for t in doc if t.i > tok.i and not t.is_punct)
+
+
+def _same_form_noun(words: list, fragment: str, morph):
+    """The first word match of the previous question that is a noun in the case, number and
+    animacy of the one-noun fragment (pymorphy3), or None."""
+    tag = morph.parse(fragment)[0].tag
+    if tag.POS != "NOUN" or not tag.case:
+        return None
+    want = (tag.case, tag.number, tag.animacy)
+    for w in words:
+        if w.group(0).lower() == fragment.lower():
+            return None  # the fragment is already in the previous question
+    for w in words:
+        if any(p.tag.POS == "NOUN" and (p.tag.case, p.tag.number, p.tag.animacy) == want
+               for p in morph.parse(w.group(0))[:2]):
+            return w
+    return None
 
 
 def _ru_counted_referent(p: str, morph) -> str:

@@ -225,6 +225,8 @@ def test_ellipsis_swaps_the_figure_and_keeps_the_rest(real):
     assert "Masanchi" in r.text
     r = real("What about those who were arrested?", ["How many people were killed?"])
     assert real.analyse(r.text).figure == "arrest"
+    r = real("ok and injured?", ["How many people were killed?"])
+    assert real.analyse(r.text).figure == "injure"
     r = real("And vehicles?", ["How many houses were set on fire?"])
     assert real.analyse(r.text).figure == "vehicle" and "fire" in r.text
 
@@ -234,6 +236,9 @@ def test_russian_ellipsis(real):
     assert r.kind == "ellipsis" and r.text == "Сколько раненых?"
     r = real("А машин?", ["Сколько домов сожгли в Масанчи?"])
     assert r.text == "Сколько машин сожгли в Масанчи?"
+    # not a count: the noun of the same case and number is swapped
+    r = real("а казахи?", ["Какой процент жителей Масанчи составляли дунгане в 2009 году?"])
+    assert r.text == "Какой процент жителей Масанчи составляли казахи в 2009 году?"
 
 
 def test_pronouns_take_the_referent_of_the_previous_question(real):
