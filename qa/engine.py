@@ -138,7 +138,7 @@ class Engine:
         lemmas = {str(item.get("id")): _evidence_lemmas(item, corpus) for item in store.bank}
         bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors,
                     self.settings.bank_splits if splits is None else splits,
-                    lambda text: analyse(text, self.nlp, aliases=corpus.aliases), lemmas,
+                    _bank_analyser(self.nlp, corpus.aliases), lemmas,
                     _common_lemmas(corpus, self.settings.bank_common_share),
                     settings=self.settings)
         return bank.subset([j for j, e in enumerate(bank.entries)
@@ -536,6 +536,26 @@ def _still_verbatim(entry: BankEntry, articles: dict) -> bool:
     """A verified question is still verified only while all its evidence is in the articles
     as they are now (an edited seed file makes it stale: the ranker answers instead)."""
     return all(doc in articles and quote in articles[doc].text for doc, quote in entry.evidence)
+
+
+#: Bank questions analysed in this process, shared by every engine with the same pipeline and
+#: outlets: each engine used to parse the whole bank again (7,242 questions, ~40 s), and tests,
+#: training and the bench build many engines over one bank. Bounded by the bank's texts.
+_BANK_ANALYSES: dict[tuple, Question] = {}
+
+
+def _bank_analyser(nlp, aliases: dict[str, str]) -> Callable[[str], Question]:
+    """``analyse`` for bank questions, remembered across engines (the key holds ``nlp`` itself,
+    so a pipeline's identity is never reused for another)."""
+    outlets = tuple(sorted(aliases.items()))
+
+    def run(text: str) -> Question:
+        key = (nlp, outlets, text)
+        if (known := _BANK_ANALYSES.get(key)) is None:
+            known = _BANK_ANALYSES[key] = analyse(text, nlp, aliases=aliases)
+        return known
+
+    return run
 
 
 def _clean_history(history: object, max_chars: int) -> list:
