@@ -200,16 +200,13 @@ class Engine:
         for model in self.models_for(language):
             missing = []
             for text in dict.fromkeys(texts):
-                with self._cache_lock:
-                    if (hit := self._vectors.get((model, text))) is not None:
-                        self._vectors.move_to_end((model, text))
-                if hit is None:
+                if (hit := self._cached(model, text)) is None:
                     missing.append(text)
                 else:
                     out[model, text] = hit
             if missing:
-                encoder = self.embedder if model == "minilm" else self.use_embedder
-                for text, vector in zip(missing, encoder.encode(missing), strict=True):
+                for text, vector in zip(missing, self._encoder(model).encode(missing),
+                                        strict=True):
                     out[model, text] = self._remember(model, text, vector)
         return out
 
@@ -235,13 +232,19 @@ class Engine:
     def _encode(self, model: str, text: str) -> np.ndarray:
         """One question's vector from ``model`` ("minilm" or "use"), remembered for the last
         ``Settings.query_cache`` questions (a repeated question is not encoded again)."""
-        key = (model, text)
+        if (hit := self._cached(model, text)) is not None:
+            return hit
+        return self._remember(model, text, self._encoder(model).encode([text])[0])
+
+    def _encoder(self, model: str):
+        return self.embedder if model == "minilm" else self.use_embedder
+
+    def _cached(self, model: str, text: str) -> np.ndarray | None:
+        """The remembered vector of ``text`` (marked recently used), or None."""
         with self._cache_lock:
-            if (hit := self._vectors.get(key)) is not None:
-                self._vectors.move_to_end(key)
-                return hit
-        vector = (self.embedder if model == "minilm" else self.use_embedder).encode([text])[0]
-        return self._remember(model, text, vector)
+            if (hit := self._vectors.get((model, text))) is not None:
+                self._vectors.move_to_end((model, text))
+            return hit
 
     def _remember(self, model: str, text: str, vector: np.ndarray) -> np.ndarray:
         """``vector`` made read-only and kept for the last ``Settings.query_cache`` questions."""

@@ -402,10 +402,10 @@ def _name_groups(doc, constraints: list[Constraint]) -> tuple[tuple[str, ...], .
     for ent in doc.ents:
         if ent.label_ not in NAMED_ENTITIES or any(t.text in sources for t in ent):
             continue
-        words = [t.text for t in ent if t.text in names and t.is_title]
-        if len(words) >= 2:
-            out.append(tuple(dict.fromkeys(words)))
-    return tuple(g for g in out if len(g) >= 2)
+        group = tuple(dict.fromkeys(t.text for t in ent if t.text in names and t.is_title))
+        if len(group) >= 2:
+            out.append(group)
+    return tuple(out)
 
 
 def _analyse_russian(text: str, lemma, aliases: dict[str, str], pos=None,

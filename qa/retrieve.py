@@ -189,10 +189,9 @@ def matching_keys(corpus: Corpus, key: str, *, settings: Settings | None = None
     for k in corpus.keys_by_initial.get(key[:1], ()):
         if abs(len(k) - len(key)) <= 2 and same_name(key, k, ratio):
             near.add(k)
-    limit = settings.name_cache if settings is not None else 0
-    if len(corpus.near_keys) >= limit:
-        corpus.near_keys.clear()  # rarely: a bound, not an LRU
-    if limit:
+    if limit := (settings.name_cache if settings is not None else 0):
+        if len(corpus.near_keys) >= limit:
+            corpus.near_keys.clear()  # rarely: a bound, not an LRU
         corpus.near_keys[key, ratio] = frozenset(near)
     return frozenset(near)
 
