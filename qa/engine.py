@@ -34,7 +34,7 @@ from qa.refuse import refusal_reason
 from qa.retrieve import Corpus, Query, candidates, prepare, unknown_names
 from qa.select import answer_span, select
 from qa.settings import Settings
-from qa.translate import english_terms
+from qa.translate import english_terms, phrase_terms
 from qa.types import CANNOT_ANSWER, Answer, Citation, ContestedPoint, Evidence, Part
 
 Progress = Callable[[str], None]
@@ -224,8 +224,12 @@ class Engine:
                          use_vec)
         corpus = corpus or self.corpus()
         vocab = corpus.lemma_set
-        english = tuple(english_terms(list(question.focus), vocabulary=vocab,
+        # the words as written, not their lemmas: an inflected form keeps what the lemma loses
+        # (a surname read as a common noun: "Токаев" -> "токай"; "беспорядки" -> disturbance)
+        english = tuple(english_terms(question.focus_phrase.split() or list(question.focus),
+                                      vocabulary=vocab,
                                       per_word=self.settings.translations_per_word))
+        english = tuple(dict.fromkeys([*english, *phrase_terms(list(question.focus), vocab)]))
         figure = self.counted_thing(question) if question.figure else ""
         return Query(question, tuple(terms(" ".join(english))), english, figure, vec, use_vec)
 

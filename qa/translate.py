@@ -13,6 +13,9 @@ first sense, first gloss scores highest, with a small bonus for long entries, wh
 words) and caches the result under ``$XDG_CACHE_HOME/masanchi-sources``. A Russian word is looked
 up through its pymorphy3 lemmas and, for perfective verbs, their imperfective partners (the
 dictionary glosses verbs in the imperfective: задержать -> задерживать -> detain).
+Phrases the entries render ("the state of emergency чрезвычайное положение", a two-word gloss
+"прекращение огня" of "ceasefire") are kept too, keyed by their Russian lemmas, so consecutive
+lemmas of a question find what the single words miss (:func:`phrase_terms`).
 
 Names are transliterated (index.names): a word the analyser does not know, or tags as a name or a
 place, gives its Latin spelling first ("Масанчи" -> "masanchi", "Кордайский" -> "korday",
@@ -33,8 +36,9 @@ import os
 import pickle
 import re
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,7 +54,7 @@ DICTIONARIES: tuple[tuple[str, float], ...] = (("mueller7", 1.0), ("freedict-eng
 #: The Debian package that provides the main dictionary (for messages).
 PACKAGE = "mueller7-dict"
 #: Bumped whenever the inversion changes, so stale caches are rebuilt.
-_PARSER_VERSION = 4
+_PARSER_VERSION = 5
 #: Candidates kept per Russian word.
 PER_WORD = 4
 #: pymorphy3 grammemes that mark a proper noun.
@@ -72,10 +76,13 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Russian word (lower case, ё as е) -> English headwords, best first, with scores."""
+    """Russian word (lower case, ё as е) -> English headwords, best first, with scores; and
+    Russian phrases (their lemmas) -> the English words of their translations."""
 
     name: str  #: the dictionaries it was built from ("" when none was found)
     entries: dict[str, tuple[tuple[str, float], ...]]
+    #: ("чрезвычайный", "положение") -> ("state", "emergency"), from :func:`phrase_pairs`
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -111,19 +118,13 @@ def glosses(entry: str) -> list[tuple[str, int, int]]:
     Transcriptions, labels (``_n.``, ``_разг.``) and parentheses are dropped; a segment with Latin
     letters is an example phrase ("to keep house вести хозяйство") and is skipped; "(ся)" gives
     both verbs."""
-    body = entry.split("\n", 1)[1] if "\n" in entry else ""
-    body = _BRACKET.sub(" ", body.replace("ё", "е").replace("Ё", "Е"))
-    body = _LABEL.sub(" ", body)
-    body = _REFLEXIVE_OPT.sub(r"\1 \1ся", body)  # keep both, split below
-    body = _PAREN.sub(" ", _PAREN.sub(" ", body)).replace("\n", " ")
     out: list[tuple[str, int, int]] = []
     block, sense = 0, 0
-    for marker, chunk in _senses(body):
+    for marker, chunk in _senses(_body(entry)):
         if marker.endswith(".") or marker.startswith("_"):  # "2. _v." or a homonym "_II"
             block, sense = block + (sense > 0), 0
         found = False
-        segments = [s.strip(" .!?:\"'") for part in chunk.split(";") for s in part.split(",")]
-        for pos, seg in enumerate(s for s in segments if s):
+        for pos, seg in enumerate(_segments(chunk)):
             if _LATIN.search(seg):
                 continue
             words = seg.lower().split()
@@ -134,6 +135,51 @@ def glosses(entry: str) -> list[tuple[str, int, int]]:
                     out.append((w, block + sense, pos))
                     found = True
         sense += found
+    return out
+
+
+#: An example of an entry: English words, then their Russian rendering ("the state of emergency
+#: чрезвычайное положение"); "~" stands for the headword.
+_EXAMPLE = re.compile(r"^([A-Za-z][A-Za-z' ~-]*?)\s+([а-яе][а-яе -]*)$")
+#: Placeholders of the English side of an example, never a translation.
+_PLACEHOLDERS = frozenset({"smb", "smth", "one's", "oneself", "sb", "sth"})
+
+
+def _body(entry: str) -> str:
+    """An entry without its headword line, transcriptions, labels and parentheses."""
+    body = entry.split("\n", 1)[1] if "\n" in entry else ""
+    body = _BRACKET.sub(" ", body.replace("ё", "е").replace("Ё", "Е"))
+    body = _LABEL.sub(" ", body)
+    body = _REFLEXIVE_OPT.sub(r"\1 \1ся", body)  # keep both, split below
+    return _PAREN.sub(" ", _PAREN.sub(" ", body)).replace("\n", " ")
+
+
+def _segments(chunk: str) -> list[str]:
+    return [s for s in (s.strip(" .!?:\"'") for part in chunk.split(";")
+                        for s in part.split(",")) if s]
+
+
+def phrase_pairs(head: str, entry: str) -> list[tuple[list[str], list[str]]]:
+    """(Russian words, English content words) of the entry's multi-word renderings: a gloss of
+    two or three Russian words for the headword ("ceasefire: прекращение огня") and an example
+    phrase with its rendering ("the state of emergency чрезвычайное положение" -> (["state",
+    "emergency"], ...)). English sides of more than three content words are skipped."""
+    out = []
+    for _, chunk in _senses(_body(entry).lower()):
+        for seg in _segments(chunk):
+            if m := _EXAMPLE.match(seg):
+                english, russian = m.group(1).replace("~", head), m.group(2)
+            elif _LATIN.search(seg):
+                continue
+            else:
+                english, russian = head, seg
+            ru = russian.split()
+            if len(ru) == 2 and ru[1] == ru[0] + "ся":  # "мыть(ся)": two verbs, not a phrase
+                continue
+            en = [w for w in re.findall(r"[a-z]+(?:'[a-z]+)?", english)
+                  if w not in STOPWORDS and w not in _PLACEHOLDERS]
+            if 2 <= len(ru) <= 3 and all(_RU_WORD.fullmatch(w) for w in ru) and 1 <= len(en) <= 3:
+                out.append((ru, en))
     return out
 
 
@@ -164,6 +210,28 @@ def invert(
                     row[head] = s
     return {ru: tuple(sorted(row.items(), key=lambda kv: (-kv[1], kv[0])))
             for ru, row in scores.items()}
+
+
+def invert_phrases(dictionaries: list[tuple[Path, Path, float]],
+                   lemma: Callable[[str], str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Russian phrase, as the lemmas of its content words (``lemma``: a word's dictionary
+    form) -> the English content words of every rendering of it, most frequent first."""
+    found: dict[tuple[str, ...], Counter[str]] = {}
+    for index, data, _ in dictionaries:
+        for head, entry in dictd_entries(index, data):
+            head = head.strip().lower()
+            if head.startswith("00") or not _HEADWORD.fullmatch(head):
+                continue
+            for ru, en in phrase_pairs(head, entry):
+                key = tuple(lem for lem in map(lemma, ru) if lem not in STOPWORDS)
+                if len(key) >= 2:
+                    found.setdefault(key, Counter()).update(en)
+    return {k: tuple(w for w, _ in c.most_common()) for k, c in found.items()}
+
+
+def _lemma(word: str) -> str:
+    parses = _morph().parse(word)
+    return (parses[0].normal_form if parses else word).replace("ё", "е")
 
 
 def _found_dictionaries() -> list[tuple[Path, Path, float]]:
@@ -203,20 +271,21 @@ def load_lexicon(cache: bool = True) -> Lexicon:
     if cache and path.exists():
         try:
             with open(path, "rb") as fh:
-                return Lexicon(name, pickle.load(fh))
-        except (OSError, pickle.UnpicklingError, EOFError):
+                entries, phrases = pickle.load(fh)
+            return Lexicon(name, entries, phrases)
+        except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError):
             pass
-    entries = invert(found)
+    entries, phrases = invert(found), invert_phrases(found, _lemma)
     if cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as fh:
-                pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((entries, phrases), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only home: rebuild next time
-    return Lexicon(name, entries)
+    return Lexicon(name, entries, phrases)
 
 
 _lexicon: Lexicon | None = None
@@ -456,6 +525,20 @@ def english_terms(words: list[str], vocabulary: Iterable[str] | None = None,
     out: list[str] = []
     for w in words:
         out.extend(english_candidates(w, vocab, per_word))
+    return list(dict.fromkeys(out))
+
+
+def phrase_terms(lemmas: list[str], vocabulary: Iterable[str] | None = None) -> list[str]:
+    """English words of the dictionary's phrases among consecutive Russian ``lemmas``
+    ("чрезвычайный положение" -> state, emergency; "уголовный дело" -> criminal, action), of
+    three words before two; with ``vocabulary``, only the words the articles use."""
+    table = lexicon().phrases
+    vocab = frozenset(vocabulary) if vocabulary is not None else None
+    out: list[str] = []
+    for n in (3, 2):
+        for i in range(len(lemmas) - n + 1):
+            out.extend(w for w in table.get(tuple(lemmas[i:i + n]), ())
+                       if vocab is None or w in vocab)
     return list(dict.fromkeys(out))
 
 

@@ -27,6 +27,9 @@ SMALL = {
     "fugitive": "fugitive\n   1. _n. беглец; беженец\n",
     "perish": "perish\n   [↗pɛrɪʃ] _v.\n   1) погибать, умирать\n",
     "wash": "wash\n   _v. мыть(ся)\n",
+    "emergency": "emergency\n   [ɪ↗mɜ:dʒɘnsɪ] _n.\n   1) непредвиденный случай\n"
+                 "   2) крайность; the state of emergency чрезвычайное положение\n",
+    "ceasefire": "ceasefire\n   _n. прекращение огня\n",
 }
 
 
@@ -107,6 +110,23 @@ def test_lexicon_cache_round_trip(small_dictionary):
     assert list((small_dictionary / "cache" / "masanchi-sources").glob("ru-en-*.pkl"))
     again = tr.load_lexicon(cache=True)
     assert again.entries == first.entries and again.name == "mueller7"
+
+
+def test_phrase_pairs_from_examples_and_multi_word_glosses():
+    got = tr.phrase_pairs("emergency", SMALL["emergency"])
+    assert (["чрезвычайное", "положение"], ["state", "emergency"]) in got
+    assert (["непредвиденный", "случай"], ["emergency"]) in got
+    assert tr.phrase_pairs("ceasefire", SMALL["ceasefire"]) == [(["прекращение", "огня"],
+                                                                 ["ceasefire"])]
+    assert tr.phrase_pairs("wash", SMALL["wash"]) == []  # one word is not a phrase
+
+
+def test_phrase_terms_match_consecutive_lemmas(small_dictionary):
+    got = tr.phrase_terms(["ввести", "чрезвычайный", "положение", "район"])
+    assert got == ["state", "emergency"]
+    assert tr.phrase_terms(["положение", "чрезвычайный"]) == []  # not in that order
+    assert tr.phrase_terms(["чрезвычайный", "положение"], vocabulary={"emergency"}) == [
+        "emergency"]
 
 
 # ----------------------------------------------------------------------------- lookup
