@@ -124,6 +124,8 @@ _AUX_NEG = {"is": "isn't", "are": "aren't", "was": "wasn't", "were": "weren't", 
             "had": "hadn't", "can": "can't", "could": "couldn't", "will": "won't",
             "would": "wouldn't", "should": "shouldn't"}
 _DEMONSTRATIVES = frozenset("that this those these".split())
+_MANNER_ANAPHOR = re.compile(r"(?i)\b(?:(?:that|this)\s+way|(?:think|feel|believe|say|said|"
+                             r"thought|felt|do|did)\s+so)\b")
 #: Nouns a demonstrative keeps ("that way", "that much"): the phrase means "so", not a referent.
 _KEEP_AFTER_DEMONSTRATIVE = frozenset("way much many time".split())
 _PERSON_NOUNS = frozenset("man woman person guy official boy girl officer leader chairman "
@@ -633,6 +635,9 @@ class _Resolver:
             out = sub(r"(?<!\bdo )(?<!\bdid )(?<!\bdoes )(?<!\bdoing )(?<!\bdone )\bit\b",
                       thing, out)
         out, dangling = _demonstratives(self.nlp(out))
+        # "why do they feel that way?", "why do they think so?": the manner is the previous
+        # turn's predicate, which no phrase of this question holds
+        dangling = dangling or bool(_MANNER_ANAPHOR.search(out))
         if place:
             out = re.sub(r"(?i)\b(go|went|gone|going|come|came|coming|return\w*|flee|fled|"
                          r"move\w*|travel\w*|head\w*)\s+there\b", rf"\1 to {place}", out)
@@ -649,7 +654,8 @@ class _Resolver:
             out = _strip_q(out)
             cq = self.q(out + "?")
             have = {c.key for c in cq.constraints}
-            kinds = ("name",) if cq.answer_type in ("date", "time") else ("name", "date")
+            # nor when it asks why: a reason is rarely dated where it is given
+            kinds = ("name",) if cq.answer_type in ("date", "time", "cause") else ("name", "date")
             for c in pq.constraints:
                 if c.kind in kinds and c.key not in have and c.text not in out:
                     m = re.search(rf"\b(?:in|on|at|near|from)\s+(?:the\s+)?{re.escape(c.text)}"

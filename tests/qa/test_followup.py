@@ -285,6 +285,18 @@ def test_bare_why_turns_the_previous_question_round(real):
     assert real.analyse(r.text).answer_type == "cause"
 
 
+def test_a_why_follow_up_keeps_the_place_but_not_the_date(real):
+    r = real("Why did they stop that car?", ["What did the police do in Sortobe on February 7?"])
+    assert r.kind == "pronoun" and "the police" in r.text and "Sortobe" in r.text
+    assert "February" not in r.text and real.analyse(r.text).answer_type == "cause"
+
+
+@pytest.mark.parametrize("q", ["Why do they feel that way?", "why do they think so?"])
+def test_a_manner_anaphor_carries_the_previous_predicate(real, q):
+    r = real(q, ["What do the villagers think of the police?"])
+    assert r.kind == "pronoun" and "police" in r.text and "the villagers" in r.text
+
+
 def test_when_did_that_happen_does_not_carry_the_old_date(real):
     r = real("When did that happen?", ["Who sacked the regional governor?"])
     assert r.kind == "pronoun" and real.analyse(r.text).answer_type == "date"
