@@ -92,6 +92,11 @@ _WHY_BARE_EN = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why(?:\s+(not|so|is\s+th
                           r"did\s+that\s+happen))?\s*\??\s*$", re.IGNORECASE)
 _WHY_BARE_RU = re.compile(r"^\s*(?:а\s+|и\s+)?(почему|зачем|отчего)(?:\s+(же|нет|так|это))?\s*\??"
                           r"\s*$", re.IGNORECASE)
+#: Whose view a follow-up asks for, at its end: "…, according to Dubnov?", "…, по словам Даурова?"
+_ATTRIBUTION_EN = re.compile(r"(?i)[,\s]+((?:according\s+to|in\s+the\s+(?:view|opinion)\s+of)"
+                             r"\s+[^?,]+?)\s*\??\s*$")
+_ATTRIBUTION_RU = re.compile(r"(?i)[,\s]+((?:по\s+(?:словам|мнению|данным|версии))\s+[^?,]+?)"
+                             r"\s*\??\s*$")
 #: A follow-up that only names a source: "only X", "just X", "according to X", "what does X say".
 _SOURCE_ONLY_EN = re.compile(
     r"^\s*(?:and\s+|but\s+)?(?:(?:what|how)\s+about\s+|only\s+|just\s+|according\s+to\s+|per\s+|"
@@ -305,10 +310,14 @@ class _Resolver:
         # 3. only a source: "what does Fergana say?", "only Vlast.kz", "а что пишет Власт?"
         if (c := self.constraint(text, cur, prev, ru)) is not None:
             return Resolution(c, "constraint", turn)
-        # 4. bare "why?" / "why not?"
-        if (m := (_WHY_BARE_RU if ru else _WHY_BARE_EN).match(text)) is not None:
-            return Resolution(self.why_bare(prev, bool(m.group(1)) and m.group(1).lower() in
-                                            ("not", "нет"), ru), "why", turn)
+        # 4. bare "why?" / "why not?", perhaps asking someone: "why not, according to Dubnov?"
+        bare, whose = text, ""
+        if (t := (_ATTRIBUTION_RU if ru else _ATTRIBUTION_EN).search(text)) is not None:
+            bare, whose = text[:t.start()], t.group(1).strip()
+        if (m := (_WHY_BARE_RU if ru else _WHY_BARE_EN).match(bare)) is not None:
+            out = self.why_bare(prev, bool(m.group(1)) and m.group(1).lower() in ("not", "нет"),
+                                ru)
+            return Resolution(_append(out, whose, ru) if whose else out, "why", turn)
         # 5. a fragment: "and injured?", "what about those who fled?", "а раненых?"
         body = (_RU_CONNECTOR if ru else _EN_CONNECTOR).sub("", text, count=1).strip()
         has_connector = body != text

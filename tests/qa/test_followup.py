@@ -297,6 +297,15 @@ def test_a_manner_anaphor_carries_the_previous_predicate(real, q):
     assert r.kind == "pronoun" and "police" in r.text and "the villagers" in r.text
 
 
+def test_a_bare_why_asking_someone_keeps_whose_view(real):
+    r = real("why not, according to Dubnov?",
+             ["Did Tokayev talk about the ethnic side of the conflict?"])
+    assert r.kind == "why" and r.text.startswith("Why didn't Tokayev talk about the ethnic")
+    assert r.text.endswith("according to Dubnov?")
+    r = real("а почему, по словам Даурова?", ["Сколько домов сожгли?"])
+    assert r.kind == "why" and r.text.startswith("Почему") and "по словам Даурова" in r.text
+
+
 def test_when_did_that_happen_does_not_carry_the_old_date(real):
     r = real("When did that happen?", ["Who sacked the regional governor?"])
     assert r.kind == "pronoun" and real.analyse(r.text).answer_type == "date"
