@@ -135,6 +135,9 @@ _MANNER_ANAPHOR = re.compile(r"(?i)\b(?:(?:that|this)\s+way|(?:think|feel|believ
 _KEEP_AFTER_DEMONSTRATIVE = frozenset("way much many time".split())
 _PERSON_NOUNS = frozenset("man woman person guy official boy girl officer leader chairman "
                           "activist journalist expert driver".split())
+#: Nouns for people counted ("how many refugees …"), besides the person nouns and _GENERIC.
+_PEOPLE = frozenset("refugee villager child adult resident citizen protester rioter victim "
+                    "family migrant local inhabitant".split())
 _GENERIC = frozenset("people person persons individuals residents citizens ones".split())
 _EN_PREP = frozenset("in on at for from among during after before by with within near of "
                      "to".split())
@@ -347,10 +350,56 @@ class _Resolver:
         out = self.bridge(body, prev, ru, has_connector)
         if out:
             return Resolution(out, "ellipsis" if has_connector else "pronoun", turn)
+        # 9. "and how many went back?" after "how many Kazakhstanis crossed …?": a count with
+        #    no counted noun of its own counts the same people
+        if has_connector and (out := self.counted_people(body, prev, ru)):
+            return Resolution(out, "ellipsis", turn)
         if has_connector and body:
             # "And how many were injured?": a full question; the connector is not asked
             return Resolution(question, "standalone", None)
         return Resolution(question, "standalone", None)
+
+    def counted_people(self, body: str, prev: str, ru: bool) -> str:
+        """A count question without a counted noun ("how many went back …", "сколько
+        укрылись …") given the people the previous count question counted (an animate noun in
+        Russian; a person noun or a nationality in English); "" when either is missing."""
+        if ru:
+            from index.nlp import russian
+
+            morph = russian()
+            m = re.match(r"(?i)^(сколько)\s+([^\W\d_]+)", body)
+            pm = re.match(r"(?i)^сколько\s+([^\W\d_]+)", _strip_q(prev))
+            if not (m and pm) or any(x.tag.POS == "NOUN" for x in morph.parse(m.group(2))[:1]):
+                return ""
+            noun = morph.parse(pm.group(1))[0]
+            if noun.tag.POS != "NOUN" or "anim" not in noun.tag:
+                return ""
+            return _tidy(f"{body[:m.end(1)]} {pm.group(1)}{body[m.end(1):]}")
+        doc, pdoc = self.nlp(body), self.nlp(_strip_q(prev))
+
+        def counted(d):  # the noun "how many" qualifies, or None when it stands alone
+            many = next((t for t in d if t.lower_ == "many" and t.i > 0
+                         and d[t.i - 1].lower_ == "how"), None)
+            if many is None:
+                return many, None
+            return many, (many.head if many.head.pos_ in ("NOUN", "PROPN") and many.dep_ in (
+                "amod", "nummod", "det") else None)
+
+        many, own = counted(doc)
+        _, theirs = counted(pdoc)
+        if many is None or own is not None or theirs is None:
+            return ""
+        # a nationality counted ("how many Kazakhstanis") is often tagged as a person's name;
+        # "how many" makes it a group either way
+        person = (theirs.lemma_.lower() in _GENERIC | _PERSON_NOUNS | _PEOPLE
+                  or theirs.ent_type_ in ("NORP", "PERSON"))
+        if not person or many.i + 1 >= len([t for t in doc if not t.is_punct]):
+            return ""
+        phrase = " ".join(t.text for t in theirs.subtree if theirs.i - 3 < t.i <= theirs.i and (
+            t.i == theirs.i or (t.dep_ in ("amod", "compound") and t.lower_ != "how"
+                                and t.lower_ != "many")))
+        cut = many.idx + len(many.text)
+        return _tidy(f"{body[:cut]} {phrase}{body[cut:]}")
 
     def bridge(self, body: str, prev: str, ru: bool, has_connector: bool) -> str:
         """Put a previous name back before the noun it named: "of the region" -> "of the

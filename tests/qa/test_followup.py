@@ -306,6 +306,22 @@ def test_a_bare_why_asking_someone_keeps_whose_view(real):
     assert r.kind == "why" and r.text.startswith("Почему") and "по словам Даурова" in r.text
 
 
+def test_a_count_without_its_noun_counts_the_same_people(real):
+    r = real("ok and how many went back by the morning of feb 9?",
+             ["How many Kazakhstanis crossed into Kyrgyzstan?"])
+    assert r.kind == "ellipsis" and r.text == "How many Kazakhstanis went back by the morning " \
+                                              "of feb 9?"
+    r = real("And how many fled?", ["How many local residents died?"])
+    assert r.text == "How many local residents fled?"
+    # things are not people, and a count with a noun of its own is its own question
+    assert real("and how many were injured?", ["How many houses were burnt?"]).kind == \
+        "standalone"
+    assert real("And how many cars were burnt?", ["How many people died?"]).kind == "standalone"
+    r = real("а сколько укрылись на погранпунктах?", ["Сколько людей бежало в Киргизию?"])
+    assert r.text == "Сколько людей укрылись на погранпунктах?"
+    assert real("а сколько сгорело?", ["Сколько домов сожгли?"]).kind == "standalone"
+
+
 def test_when_did_that_happen_does_not_carry_the_old_date(real):
     r = real("When did that happen?", ["Who sacked the regional governor?"])
     assert r.kind == "pronoun" and real.analyse(r.text).answer_type == "date"
