@@ -14,16 +14,16 @@ from eval import scorer
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {  # measured on the 1,602-question test split: 1.0, .701, .552, .643, .633, .345, .732
+FLOORS = {  # measured on the 2,520-question test split: 1.0, .716, .571, .661, .647, .340, .785
     "verbatim_rate": 1.0,
-    "citation_recall": 0.68,
-    "citation_precision": 0.53,
-    "first_quote_accuracy": 0.62,
-    "must_include_accuracy": 0.61,
+    "citation_recall": 0.70,
+    "citation_precision": 0.55,
+    "first_quote_accuracy": 0.64,
+    "must_include_accuracy": 0.63,
     "refusal_recall": 0.32,
-    "disagreement_coverage": 0.71,
+    "disagreement_coverage": 0.76,
 }
-CEILINGS = {"false_refusal_rate": 0.05, "calibration_error": 0.05}  # measured .022, .032
+CEILINGS = {"false_refusal_rate": 0.05, "calibration_error": 0.05}  # measured .023, .032
 
 
 @pytest.fixture(scope="module")
