@@ -369,7 +369,7 @@ class _Resolver:
             morph = russian()
             m = re.match(r"(?i)^(сколько)\s+([^\W\d_]+)", body)
             pm = re.match(r"(?i)^сколько\s+([^\W\d_]+)", _strip_q(prev))
-            if not (m and pm) or any(x.tag.POS == "NOUN" for x in morph.parse(m.group(2))[:1]):
+            if not (m and pm) or morph.parse(m.group(2))[0].tag.POS == "NOUN":
                 return ""
             noun = morph.parse(pm.group(1))[0]
             if noun.tag.POS != "NOUN" or "anim" not in noun.tag:

@@ -114,7 +114,8 @@ class Question:
     constraints: tuple[Constraint, ...] = ()
     wh: str = ""  #: the question word as asked ("how many", "when", "сколько"), "" if none
     parts: tuple[Question, ...] = ()  #: sub-questions when it asks several things
-    focus_phrase: str = ""  #: the focus as words of the question, for refusal reasons
+    focus_phrase: str = ""  #: the focus as words of the question (refusal reasons; Russian
+    #: translation, which reads the words as written)
     names: tuple[str, ...] = field(default=())  #: proper nouns of the question, as written
     #: name constraints (as written) that together spell one named entity of several words
     #: ("European", "Union"): each may occur in the articles, the entity must occur as one

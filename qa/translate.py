@@ -192,22 +192,31 @@ def _senses(body: str) -> Iterable[tuple[str, str]]:
     yield marker, body[last:]
 
 
+def _headword_entries(dictionaries: list[tuple[Path, Path, float]]
+                      ) -> Iterable[tuple[str, str, float]]:
+    """(headword lower-cased, entry, the dictionary's weight) of every entry with a real English
+    headword (not dictd's "00-database-…" records)."""
+    for index, data, weight in dictionaries:
+        for head, entry in dictd_entries(index, data):
+            head = head.strip().lower()
+            if not head.startswith("00") and _HEADWORD.fullmatch(head):
+                yield head, entry, weight
+
+
 def invert(
     dictionaries: list[tuple[Path, Path, float]],
 ) -> dict[str, tuple[tuple[str, float], ...]]:
     """Russian -> English from English -> Russian dictd dictionaries (see the module docstring)."""
     scores: dict[str, dict[str, float]] = {}
-    for index, data, weight in dictionaries:
-        for head, entry in dictd_entries(index, data):
-            head = head.strip().lower()
-            if head.startswith("00") or not _HEADWORD.fullmatch(head) or head in STOPWORDS:
-                continue
-            common = 1.0 + 0.15 * math.log(max(len(entry), 1))
-            for ru, sense, pos in glosses(entry):
-                s = weight * common / ((1 + sense) * (1 + 0.5 * pos))
-                row = scores.setdefault(ru, {})
-                if s > row.get(head, 0.0):
-                    row[head] = s
+    for head, entry, weight in _headword_entries(dictionaries):
+        if head in STOPWORDS:
+            continue
+        common = 1.0 + 0.15 * math.log(max(len(entry), 1))
+        for ru, sense, pos in glosses(entry):
+            s = weight * common / ((1 + sense) * (1 + 0.5 * pos))
+            row = scores.setdefault(ru, {})
+            if s > row.get(head, 0.0):
+                row[head] = s
     return {ru: tuple(sorted(row.items(), key=lambda kv: (-kv[1], kv[0])))
             for ru, row in scores.items()}
 
@@ -217,21 +226,19 @@ def invert_phrases(dictionaries: list[tuple[Path, Path, float]],
     """Russian phrase, as the lemmas of its content words (``lemma``: a word's dictionary
     form) -> the English content words of every rendering of it, most frequent first."""
     found: dict[tuple[str, ...], Counter[str]] = {}
-    for index, data, _ in dictionaries:
-        for head, entry in dictd_entries(index, data):
-            head = head.strip().lower()
-            if head.startswith("00") or not _HEADWORD.fullmatch(head):
-                continue
-            for ru, en in phrase_pairs(head, entry):
-                key = tuple(lem for lem in map(lemma, ru) if lem not in STOPWORDS)
-                if len(key) >= 2:
-                    found.setdefault(key, Counter()).update(en)
+    for head, entry, _ in _headword_entries(dictionaries):
+        for ru, en in phrase_pairs(head, entry):
+            key = tuple(lem for lem in map(lemma, ru) if lem not in STOPWORDS)
+            if len(key) >= 2:
+                found.setdefault(key, Counter()).update(en)
     return {k: tuple(w for w, _ in c.most_common()) for k, c in found.items()}
 
 
-def _lemma(word: str) -> str:
-    parses = _morph().parse(word)
-    return (parses[0].normal_form if parses else word).replace("ё", "е")
+def _phrase_lemma(word: str) -> str:
+    """A phrase word's lemma as the keys hold it: index.nlp.ru_lemma, ё as е."""
+    from index.nlp import ru_lemma
+
+    return ru_lemma(word).replace("ё", "е")
 
 
 def _found_dictionaries() -> list[tuple[Path, Path, float]]:
@@ -275,7 +282,7 @@ def load_lexicon(cache: bool = True) -> Lexicon:
             return Lexicon(name, entries, phrases)
         except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError):
             pass
-    entries, phrases = invert(found), invert_phrases(found, _lemma)
+    entries, phrases = invert(found), invert_phrases(found, _phrase_lemma)
     if cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -531,9 +538,11 @@ def english_terms(words: list[str], vocabulary: Iterable[str] | None = None,
 def phrase_terms(lemmas: list[str], vocabulary: Iterable[str] | None = None) -> list[str]:
     """English words of the dictionary's phrases among consecutive Russian ``lemmas``
     ("чрезвычайный положение" -> state, emergency; "уголовный дело" -> criminal, action), of
-    three words before two; with ``vocabulary``, only the words the articles use."""
+    three words before two; with ``vocabulary``, only the words the articles use. The keys
+    spell ё as е, as the lemmas are folded here ("приём" finds "прием")."""
     table = lexicon().phrases
     vocab = frozenset(vocabulary) if vocabulary is not None else None
+    lemmas = [w.replace("ё", "е") for w in lemmas]
     out: list[str] = []
     for n in (3, 2):
         for i in range(len(lemmas) - n + 1):

@@ -127,6 +127,8 @@ def test_phrase_terms_match_consecutive_lemmas(small_dictionary):
     assert tr.phrase_terms(["положение", "чрезвычайный"]) == []  # not in that order
     assert tr.phrase_terms(["чрезвычайный", "положение"], vocabulary={"emergency"}) == [
         "emergency"]
+    assert tr.phrase_terms(["чрезвычайный", "положение"]) == tr.phrase_terms(
+        ["чрезвычайный", "положение".replace("е", "ё", 1)])  # ё folded as in the keys
 
 
 # ----------------------------------------------------------------------------- lookup
