@@ -54,7 +54,7 @@ DICTIONARIES: tuple[tuple[str, float], ...] = (("mueller7", 1.0), ("freedict-eng
 #: The Debian package that provides the main dictionary (for messages).
 PACKAGE = "mueller7-dict"
 #: Bumped whenever the inversion changes, so stale caches are rebuilt.
-_PARSER_VERSION = 5
+_PARSER_VERSION = 6
 #: Candidates kept per Russian word.
 PER_WORD = 4
 #: pymorphy3 grammemes that mark a proper noun.
