@@ -16,7 +16,7 @@ class IndexSettings:
     except the fields of :attr:`ANSWERING`, read only when answering).
 
     Environment overrides (read once by :meth:`from_env`): ``MASANCHI_SEEDS_DIR``,
-    ``MASANCHI_INDEX_DIR``.
+    ``MASANCHI_INDEX_DIR``, ``MASANCHI_SHARED_CACHE_DIR``.
     """
 
     seeds_dir: Path = field(
@@ -25,6 +25,11 @@ class IndexSettings:
     index_dir: Path = field(
         default=ROOT / ".cache" / "index", metadata={"help": "where the built index is kept"}
     )
+    shared_cache_dir: Path = field(
+        default=ROOT / ".cache" / "shared",
+        metadata={"help": "vectors and bank analyses reused by every index folder (content-hashed"
+                          "): a clean build, or a test's private index, embeds and parses only "
+                          "texts no earlier build has seen"})
     chunk_size: int = field(default=600, metadata={"help": "max characters per retrieval chunk"})
     chunk_overlap: int = field(default=150, metadata={"help": "characters shared by neighbours"})
     separators: tuple[str, ...] = field(
@@ -68,8 +73,11 @@ class IndexSettings:
             env["seeds_dir"] = Path(v)
         if v := os.environ.get("MASANCHI_INDEX_DIR"):
             env["index_dir"] = Path(v)
+        if v := os.environ.get("MASANCHI_SHARED_CACHE_DIR"):
+            env["shared_cache_dir"] = Path(v)
         s = replace(cls(), **{**env, **overrides})
-        return replace(s, seeds_dir=Path(s.seeds_dir).resolve(), index_dir=Path(s.index_dir))
+        return replace(s, seeds_dir=Path(s.seeds_dir).resolve(), index_dir=Path(s.index_dir),
+                       shared_cache_dir=Path(s.shared_cache_dir))
 
     @classmethod
     def value(cls, settings: IndexSettings | None, name: str) -> Any:
@@ -82,7 +90,7 @@ class IndexSettings:
 
     def cutting(self) -> dict[str, object]:
         """The settings that change what is built (compared against the manifest)."""
-        skip = {"seeds_dir", "index_dir", "model_file"} | self.ANSWERING
+        skip = {"seeds_dir", "index_dir", "shared_cache_dir", "model_file"} | self.ANSWERING
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         out["separators"] = list(self.separators)
         return out

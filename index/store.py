@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -180,8 +181,12 @@ def _vector_index(vectors: np.ndarray) -> faiss.Index:
 
 class VectorCache:
     """Vectors already computed, by model and a hash of the text: a rebuild (a seed edited, the
-    bank grown) embeds only texts it has not seen. Read from the current index folder, written
-    into the new one with only the vectors that build used, so it never grows past the index."""
+    bank grown) embeds only texts it has not seen. Read from the current index folder and from
+    the shared cache folder (``IndexSettings.shared_cache_dir``), so a clean build or a test's
+    private index folder reuses what any earlier build embedded. Written into the new index with
+    only the vectors that build used, and into the shared folder with those plus the earlier
+    shared ones, up to twice the build's count (older ones dropped), so neither grows without
+    bound."""
 
     FILE = "vector_cache.npz"
 
@@ -195,29 +200,27 @@ class VectorCache:
         return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()[:32]
 
     @classmethod
-    def load(cls, folder: Path) -> VectorCache:
-        """The cache in ``folder``, or an empty one (missing or unreadable: embed everything)."""
-        try:
-            with np.load(folder / cls.FILE, allow_pickle=False) as data:
-                known: dict[str, np.ndarray] = {}
-                for name in data.files:
-                    if name.startswith("keys_"):
-                        vectors = data["vectors_" + name[5:]]
-                        known.update(zip((str(k) for k in data[name]), vectors, strict=True))
-                return cls(known)
-        except (OSError, ValueError, KeyError, EOFError):
-            return cls()
+    def load(cls, folder: Path, shared: Path | None = None) -> VectorCache:
+        """The caches in ``folder`` and ``shared`` (missing or unreadable: embed everything)."""
+        known = _read_vectors(shared / cls.FILE) if shared is not None else {}
+        known.update(_read_vectors(folder / cls.FILE))
+        return cls(known)
 
-    def save(self, folder: Path) -> None:
-        """Write the vectors this build used (one matrix per dimensionality)."""
-        groups: dict[int, list[str]] = {}
-        for k, v in self.used.items():
-            groups.setdefault(int(v.shape[0]), []).append(k)
-        arrays = {}
-        for dims, keys in groups.items():
-            arrays[f"keys_{dims}"] = np.asarray(keys, dtype=str)
-            arrays[f"vectors_{dims}"] = np.vstack([self.used[k] for k in keys])
-        np.savez(folder / self.FILE, **arrays)
+    def save(self, folder: Path, shared: Path | None = None) -> None:
+        """Write the vectors this build used (one matrix per dimensionality) into ``folder``,
+        and merge them into ``shared`` (written atomically: builds may run at once)."""
+        _write_vectors(folder / self.FILE, self.used)
+        if shared is None:
+            return
+        merged = dict(self.used)
+        for k, v in _read_vectors(shared / self.FILE).items():
+            if len(merged) >= 2 * max(len(self.used), 1):
+                break
+            merged.setdefault(k, v)
+        shared.mkdir(parents=True, exist_ok=True)
+        tmp = shared / f".{self.FILE}.{os.getpid()}.tmp"
+        _write_vectors(tmp, merged)
+        os.replace(tmp, shared / self.FILE)
 
     def encode(self, embedder: Embedder, texts: list[str], label: str,
                batch: int = 64) -> np.ndarray:
@@ -238,12 +241,46 @@ class VectorCache:
         return np.vstack([self.used[k] for k in keys]).astype(np.float32)
 
 
+def _read_vectors(path: Path) -> dict[str, np.ndarray]:
+    """The key → vector pairs of a cache file; empty when it is missing or unreadable."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            known: dict[str, np.ndarray] = {}
+            for name in data.files:
+                if name.startswith("keys_"):
+                    vectors = data["vectors_" + name[5:]]
+                    known.update(zip((str(k) for k in data[name]), vectors, strict=True))
+            return known
+    except (OSError, ValueError, KeyError, EOFError):
+        return {}
+
+
+def _write_vectors(path: Path, vectors: dict[str, np.ndarray]) -> None:
+    groups: dict[int, list[str]] = {}
+    for k, v in vectors.items():
+        groups.setdefault(int(v.shape[0]), []).append(k)
+    arrays = {}
+    for dims, keys in groups.items():
+        arrays[f"keys_{dims}"] = np.asarray(keys, dtype=str)
+        arrays[f"vectors_{dims}"] = np.vstack([vectors[k] for k in keys])
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
 def _encode(embedder: Embedder, texts: list[str], label: str, batch: int = 64) -> np.ndarray:
+    """Vectors of ``texts`` in their order, embedded shortest first, so a batch pads its texts
+    to about the same length (short bank questions batched beside long ones were padded)."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = []
     for i in tqdm(range(0, len(texts), batch), desc=f"embedding {label}", unit="batch",
                   disable=len(texts) <= batch):
-        out.append(embedder.encode(texts[i : i + batch]))
-    return np.vstack(out) if out else np.zeros((0, embedder.dims), dtype=np.float32)
+        out.append(embedder.encode([texts[j] for j in order[i : i + batch]]))
+    if not out:
+        return np.zeros((0, embedder.dims), dtype=np.float32)
+    vectors = np.vstack(out)
+    result = np.empty_like(vectors)
+    result[np.asarray(order)] = vectors
+    return result
 
 
 def _bm25(texts: list[str]) -> bm25s.BM25:
@@ -283,7 +320,7 @@ def build(
     with _build_lock(settings.index_dir):
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        cache = VectorCache.load(settings.index_dir)
+        cache = VectorCache.load(settings.index_dir, settings.shared_cache_dir)
         progress("Embedding chunks and sentences (MiniLM)")
         chunk_vecs = cache.encode(embedder, [c.text for c in chunks], "chunks")
         sent_vecs = cache.encode(embedder, [s.text for s in sentences], "sentences")
@@ -302,8 +339,8 @@ def build(
         if use_embedder is not None:
             faiss.write_index(_vector_index(cache.encode(use_embedder, questions, "bank (USE)")),
                               str(tmp / "bank_use.faiss"))
-        cache.save(tmp)
-        progress(f"Vectors: {cache.misses} embedded, {cache.hits} reused from the last build")
+        cache.save(tmp, settings.shared_cache_dir)
+        progress(f"Vectors: {cache.misses} embedded, {cache.hits} reused from earlier builds")
         progress("Annotating sentences (spaCy: lemmas, entities)")
         annotations = annotate(articles, sentences, settings=settings)
         progress("Extracting stated figures (claims)")

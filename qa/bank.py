@@ -11,7 +11,6 @@ so they never match. The bank is optional: a corpus without one is answered by t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -134,7 +133,8 @@ class Bank:
                  evidence_lemmas: dict[str, frozenset[str]] | None = None,
                  common: frozenset[str] = frozenset(), *,
                  settings: Settings | None = None) -> None:
-        """``evidence_lemmas``: by entry id, the lemmas of its evidence sentences; ``common``:
+        """``analyse``: text → :class:`Question`, called on every match (memoise it);
+        ``evidence_lemmas``: by entry id, the lemmas of its evidence sentences; ``common``:
         lemmas too frequent in the corpus to decide a near miss; ``settings``: the matching
         thresholds (``bank_*``; defaults without)."""
         self.evidence_lemmas = evidence_lemmas or {}
@@ -148,9 +148,7 @@ class Bank:
                             else None)
         self.english = np.asarray([e.lang == "en" for e in self.entries], dtype=bool)
         self._split_by_language()
-        # every entry's analysis is kept (prepare() makes them all): an LRU smaller than the
-        # bank re-ran the parser on matched entries once the bank outgrew it
-        self._analyse = lru_cache(maxsize=None)(analyse)
+        self._analyse = analyse  # memoised by the caller (qa.engine.AnalysisMemo)
 
     def _split_by_language(self) -> None:
         """The English entries' MiniLM rows and the others' USE rows as contiguous arrays, so a

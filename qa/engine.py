@@ -10,11 +10,15 @@ numbers the citations, finds disagreements and composes the text.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -138,7 +142,8 @@ class Engine:
         lemmas = {str(item.get("id")): _evidence_lemmas(item, corpus) for item in store.bank}
         bank = Bank(store.bank, store.bank_vectors, store.bank_use_vectors,
                     self.settings.bank_splits if splits is None else splits,
-                    _bank_analyser(self.nlp, corpus.aliases), lemmas,
+                    ANALYSES.analyser(self.nlp, corpus.aliases,
+                                      self.settings.index.shared_cache_dir), lemmas,
                     _common_lemmas(corpus, self.settings.bank_common_share),
                     settings=self.settings)
         return bank.subset([j for j, e in enumerate(bank.entries)
@@ -184,6 +189,7 @@ class Engine:
         analyse("How many people were killed in Masanchi?", self.nlp)
         analyse("Сколько человек погибло?", self.nlp)
         self.loaded().bank.prepare()
+        ANALYSES.save()
         self.query(analyse("Сколько человек погибло?", self.nlp))  # the dictionary
 
     # -- the path of one question ----------------------------------------------------------
@@ -545,24 +551,94 @@ def _still_verbatim(entry: BankEntry, articles: dict) -> bool:
     return all(doc in articles and quote in articles[doc].text for doc, quote in entry.evidence)
 
 
-#: Bank questions analysed in this process, shared by every engine with the same pipeline and
-#: outlets: each engine used to parse the whole bank again (7,242 questions, ~40 s), and tests,
-#: training and the bench build many engines over one bank. Bounded by the bank's texts.
-_BANK_ANALYSES: dict[tuple, Question] = {}
+class AnalysisMemo:
+    """Bank questions analysed once per version of the analysing code: in memory for every
+    engine of this process (each engine used to parse the whole bank again, ~40 s), and on disk
+    in ``shared_cache_dir`` for the next process (a test's server or CLI, the app's workers, a
+    restart: 11,422 questions took 64 s to parse). A file is keyed by a hash of the project's
+    code (qa/, index/), the installed packages' versions, the pipeline and the outlets, so any
+    change that could change an analysis starts afresh; at most :attr:`KEEP` files are kept."""
+
+    FILE = "bank_analyses-{}.pkl"
+    KEEP = 4
+
+    def __init__(self) -> None:
+        self._memory: dict[tuple, Question] = {}
+        self._disk: dict[Path, dict[str, Question]] = {}
+        self._dirty: set[Path] = set()
+        self._lock = threading.Lock()
+
+    def analyser(self, nlp, aliases: dict[str, str],
+                 folder: Path | None) -> Callable[[str], Question]:
+        """``analyse`` for bank questions through the memo (the in-memory key holds ``nlp``
+        itself, so a pipeline's identity is never reused for another)."""
+        outlets = tuple(sorted(aliases.items()))
+        path = folder / self.FILE.format(_code_key(nlp, outlets)) if folder else None
+
+        def run(text: str) -> Question:
+            key = (nlp, outlets, text)
+            if (known := self._memory.get(key)) is None:
+                stored = self._stored(path)
+                if (known := stored.get(text)) is None:
+                    known = stored[text] = analyse(text, nlp, aliases=aliases)
+                    if path is not None:
+                        self._dirty.add(path)
+                self._memory[key] = known
+            return known
+
+        return run
+
+    def _stored(self, path: Path | None) -> dict[str, Question]:
+        if path is None:
+            return {}
+        with self._lock:
+            if path not in self._disk:
+                try:
+                    with open(path, "rb") as fh:
+                        self._disk[path] = dict(pickle.load(fh))
+                except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError,
+                        AttributeError, ImportError):
+                    self._disk[path] = {}
+            return self._disk[path]
+
+    def save(self) -> None:
+        """Write the files that gained analyses (atomically: processes may save at once) and
+        drop all but the newest :attr:`KEEP`."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+            for path in dirty:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                    with open(tmp, "wb") as fh:
+                        pickle.dump(self._disk[path], fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    os.replace(tmp, path)
+                    old = sorted(path.parent.glob(self.FILE.format("*")),
+                                 key=lambda p: p.stat().st_mtime, reverse=True)
+                    for stale in old[self.KEEP:]:
+                        stale.unlink(missing_ok=True)
+                except OSError:
+                    pass  # a read-only cache folder: the next process parses again
 
 
-def _bank_analyser(nlp, aliases: dict[str, str]) -> Callable[[str], Question]:
-    """``analyse`` for bank questions, remembered across engines (the key holds ``nlp`` itself,
-    so a pipeline's identity is never reused for another)."""
-    outlets = tuple(sorted(aliases.items()))
+def _code_key(nlp, outlets: tuple) -> str:
+    """Hash of what an analysis depends on: the project's code, every installed package's
+    version, the spaCy pipeline and the outlets."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("qa", "index"):
+        for f in sorted((root / folder).rglob("*.py")):
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    h.update(repr(sorted((d.metadata["Name"] or "", d.version)
+                         for d in metadata.distributions())).encode())
+    meta = getattr(nlp, "meta", {}) or {}
+    h.update(repr((meta.get("name"), meta.get("version"), getattr(nlp, "pipe_names", None),
+                   outlets)).encode())
+    return h.hexdigest()[:20]
 
-    def run(text: str) -> Question:
-        key = (nlp, outlets, text)
-        if (known := _BANK_ANALYSES.get(key)) is None:
-            known = _BANK_ANALYSES[key] = analyse(text, nlp, aliases=aliases)
-        return known
 
-    return run
+#: The process's memo, shared by every engine.
+ANALYSES = AnalysisMemo()
 
 
 def _clean_history(history: object, max_chars: int) -> list:

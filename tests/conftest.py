@@ -44,9 +44,10 @@ def tmp_seeds(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fake_settings(tmp_path: Path, tmp_seeds: Path) -> IndexSettings:
-    """Index settings on a private seeds copy and index dir, without the multilingual model."""
+    """Index settings on a private seeds copy, index dir and shared cache, without the
+    multilingual model."""
     return IndexSettings.from_env(seeds_dir=tmp_seeds, index_dir=tmp_path / "index",
-                                  multilingual=False)
+                                  shared_cache_dir=tmp_path / "shared", multilingual=False)
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,30 @@ def test_a_rebuild_embeds_only_new_texts_and_vectors_are_identical(tmp_path: Pat
     assert np.array_equal(b[0], a[1]) and np.array_equal(b[2], a[0])
 
 
+def test_a_clean_index_folder_reuses_the_shared_cache_which_stays_bounded(tmp_path: Path):
+    emb = CountingEmbedder()
+    shared = tmp_path / "shared"
+    first = VectorCache.load(tmp_path / "a", shared)
+    first.encode(emb, ["one", "two"], "x")
+    (tmp_path / "a").mkdir()
+    first.save(tmp_path / "a", shared)
+
+    emb.seen.clear()
+    clean = VectorCache.load(tmp_path / "b", shared)  # a new folder: only the shared cache
+    clean.encode(emb, ["two", "three"], "x")
+    assert emb.seen == ["three"] and clean.hits == 1
+    (tmp_path / "b").mkdir()
+    clean.save(tmp_path / "b", shared)
+    assert len(VectorCache.load(tmp_path / "b").known) == 2  # the folder keeps what it used
+    assert len(VectorCache.load(tmp_path / "c", shared).known) == 3  # the shared one, more
+
+    for n in range(3):
+        many = VectorCache()
+        many.encode(emb, [f"text {n}"], "x")
+        many.save(tmp_path / "b", shared)
+    assert len(VectorCache.load(tmp_path / "c", shared).known) <= 2  # twice the last build
+
+
 def test_another_model_never_reuses_the_vectors(tmp_path: Path) -> None:
     cache = VectorCache()
     cache.encode(KeywordEmbedder(), ["same text"], "x")

@@ -90,3 +90,44 @@ def test_what_x_must_be_asked_by_the_matched_question_too(nlp):
     same = a("Which car was stopped by the police in Sortobe?", nlp)
     assert not agree(new, other, evidence_lemmas=frozenset({"car"}))
     assert agree(new, same)
+
+
+def test_bank_analyses_are_kept_on_disk_for_the_next_process(nlp, tmp_path, monkeypatch):
+    import importlib
+
+    engine = importlib.import_module("qa.engine")  # the module (qa.engine is also a function)
+    calls = []
+
+    def counting(text, nlp, aliases=None):
+        calls.append(text)
+        return analyse(text, nlp, aliases=aliases)
+
+    monkeypatch.setattr(engine, "analyse", counting)
+    aliases = {"fergana": "001"}
+    first = engine.AnalysisMemo().analyser(nlp, aliases, tmp_path)
+    q = first("How many people were killed?")
+    assert first("How many people were killed?") == q and len(calls) == 1
+    engine.ANALYSES.save()  # another memo's save writes nothing of this one
+    assert not list(tmp_path.iterdir())
+
+    memo = engine.AnalysisMemo()
+    memo.analyser(nlp, aliases, tmp_path)("How many people were killed?")
+    memo.save()
+    calls.clear()
+    later = engine.AnalysisMemo().analyser(nlp, aliases, tmp_path)  # a new process
+    assert later("How many people were killed?") == q and calls == []
+    other = engine.AnalysisMemo().analyser(nlp, {"vlast": "004"}, tmp_path)  # other outlets
+    other("How many people were killed?")
+    assert calls == ["How many people were killed?"]
+
+
+def test_an_unreadable_analysis_file_means_parsing_again(nlp, tmp_path):
+    from qa.engine import AnalysisMemo
+
+    memo = AnalysisMemo()
+    memo.analyser(nlp, {}, tmp_path)("Who was driving?")
+    memo.save()
+    (path,) = tmp_path.iterdir()
+    path.write_bytes(b"not a pickle")
+    assert AnalysisMemo().analyser(nlp, {}, tmp_path)("Who was driving?").text == \
+        "Who was driving?"
