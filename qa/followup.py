@@ -52,11 +52,28 @@ _RU_WH = re.compile(r"^(?:сколько|когда|где|куда|откуда
 _BARE_WH_EN = re.compile(r"(?i)(?:(?:until|till|since|from|by|for|and|so)\s+)?"
                          r"(?:when|where|why|how|"
                          r"how\s+long|what\s+time|what\s+day|(?:on\s+)?what\s+date)")
-_BARE_WH_RU = re.compile(r"(?i)(?:(?:до|с|со|от|к|на|в)\s+)?(?:когда|где|куда|откуда|почему|"
+_BARE_WH_RU = re.compile(r"(?i)(?:(?:до|с|со|от|к|на|в|во)\s+)?(?:когда|где|куда|откуда|почему|"
                          r"зачем|каких\s+пор|какого\s+(?:числа|времени|дня)|какой\s+даты|"
                          r"как\s+долго|сколько\s+времени|скольких|сколько)")
-#: A Russian question word that stands alone (not "сколько человек"): it can be swapped.
-_RU_ADVERB_WH = re.compile(r"(?i)(?<![\w-])(?:когда|где|куда|откуда|почему|зачем)(?![\w-])")
+#: A follow-up that is a question phrase, perhaps after a preposition: "and in which village?",
+#: "at what time?", "а в каком селе?", "в котором часу?" (asked about the previous event).
+_WH_PHRASE_EN = re.compile(r"(?i)(?:(?:in|on|at|from|to|for|by|with|during|until|since|near|"
+                           r"after|before)\s+(?:which|what|whose)|which|whose)"
+                           r"\s+[a-z-]+(?:\s+[a-z-]+)?")
+_WH_PHRASE_RU = re.compile(r"(?i)(?:в|во|на|с|со|из|у|к|по|до|от|при|за|после|около)\s+"
+                           r"(?:как(?:ой|ая|ое|ие|ого|ом|ую|их|им|ими|ому)|котор(?:ый|ая|ое|ые|"
+                           r"ого|ом|ую|ых|ым|ыми|ому)|чей|чья|чьё|чьи|чьей|чьём|чьих)"
+                           r"\s+[а-яё-]+(?:\s+[а-яё-]+)?")
+#: Stems of words for a source, which a question phrase asks as a constraint ("which outlet")
+_MEDIA_STEMS = ("source", "outlet", "site", "website", "paper", "newspaper", "article", "media",
+                "agenc", "report", "источник", "издани", "сайт", "газет", "стать", "сми",
+                "агентств")
+#: A Russian question word or adverbial question phrase (not "сколько человек"): it can be
+#: swapped for the follow-up's ("во сколько", "в каком селе", "какого числа", "где").
+_RU_ADVERB_WH = re.compile(r"(?i)(?<![\w-])(?:во\s+сколько|"
+                           r"(?:(?:в|во|на|с|со|из|у|к|по|до|от|при|за|после|около)\s+)?"
+                           r"(?:как(?:ой|ом|ого|ую|ое|их)|котор(?:ом|ого|ый|ую|ое))\s+[а-яё]+|"
+                           r"какого\s+числа|когда|где|куда|откуда|почему|зачем)(?![\w-])")
 _EN_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|theirs|it|its|that|this|"
                          r"those|these|there|then)\b", re.IGNORECASE)
 _RU_PRONOUN = re.compile(r"(?<![\w-])(он|она|оно|они|его|её|ее|их|ему|ей|им|него|неё|нее|них|нему|"
@@ -326,7 +343,7 @@ class _Resolver:
         has_connector = body != text
         frag = body.rstrip(" ?.!")
         # 5a. only a question word: "until when?", "since when?", "and where?", "а до каких пор?"
-        if (_BARE_WH_RU if ru else _BARE_WH_EN).fullmatch(frag):
+        if (_BARE_WH_RU if ru else _BARE_WH_EN).fullmatch(frag) or self.wh_phrase(frag, ru):
             out = self.new_wh(frag, prev, ru)
             if out:
                 return Resolution(out, "ellipsis", turn)
@@ -811,11 +828,18 @@ class _Resolver:
                     return e.text
         return ""
 
+    @staticmethod
+    def wh_phrase(frag: str, ru: bool) -> bool:
+        """A question phrase of its own ("in which village", "в каком селе"), not one asking
+        for a source ("which outlet": a constraint)."""
+        return bool((_WH_PHRASE_RU if ru else _WH_PHRASE_EN).fullmatch(frag)) and not any(
+            w.lower().startswith(_MEDIA_STEMS) for w in frag.split()[1:])
+
     def new_wh_ru(self, wh: str, p: str) -> str:
         """Russian: the new question word takes the place of the previous one ("Когда закрыли
         рынок?" + "до каких пор?" -> "До каких пор закрыли рынок?"); after a question whose
         word is part of a phrase ("сколько человек …") the previous turn is carried whole."""
-        if not _BARE_WH_RU.fullmatch(wh):
+        if not (_BARE_WH_RU.fullmatch(wh) or self.wh_phrase(wh, True)):
             return ""
         m = _RU_ADVERB_WH.search(p)
         if m:
@@ -828,7 +852,7 @@ class _Resolver:
         wh = wh.strip().rstrip("?")
         if ru:
             return self.new_wh_ru(wh, p)
-        if not _BARE_WH_EN.fullmatch(wh):
+        if not (_BARE_WH_EN.fullmatch(wh) or self.wh_phrase(wh, False)):
             return ""
         doc = self.nlp(p)
         toks = [t for t in doc if not t.is_punct]

@@ -361,6 +361,24 @@ def test_russian_bare_question_word_replaces_the_previous_one(real):
     assert r.kind == "ellipsis" and "домов сгорело" in r.text
 
 
+@pytest.mark.parametrize("q,prev,want", [
+    ("And in which village?", "When did the soldiers search the truck?",
+     "In which village did the soldiers search the truck?"),
+    ("at what hour?", "Where was the bridge closed?", "At what hour was the bridge closed?"),
+    ("А в каком селе?", "Когда задержали водителя?", "В каком селе задержали водителя?"),
+    ("а в котором часу?", "Во сколько закрыли мост?", "В котором часу закрыли мост?"),
+    ("А во сколько?", "В каком районе закрыли рынок?", "Во сколько закрыли рынок?"),
+])
+def test_a_question_phrase_takes_the_place_of_the_previous_one(real, q, prev, want):
+    r = real(q, [prev])
+    assert r.kind == "ellipsis" and r.text == want
+
+
+def test_a_question_phrase_asking_for_a_source_is_not_a_new_question_word(real):
+    r = real("and which outlet?", ["When was the bridge closed?"])
+    assert not r.text.startswith("Which outlet was")
+
+
 def test_source_follow_ups_with_the_real_analyser(real):
     for q in ["only Vlast.kz", "What's the WSWS version?", "Per the WSWS"]:
         r = real(q, ["How many homes were looted?"])
