@@ -348,7 +348,9 @@ class _Resolver:
             if out:
                 return Resolution(out, "ellipsis", turn)
         if frag and not (_RU_WH if ru else _EN_WH).match(frag) and (
-                has_connector or len(frag.split()) <= 4):
+                has_connector or len(frag.split()) <= 4) and not (
+                ru and _RU_PRONOUN.search(body) and _has_verb_ru(frag)):
+            # ("они вернулись?" has its own verb: a pronoun's referent, not a fragment)
             out = self.ellipsis(frag, prev, ru)
             if out:
                 return Resolution(out, "ellipsis", turn)
@@ -640,6 +642,11 @@ class _Resolver:
                             words[np_end + 1].group(0))[0].tag.POS in ("VERB", "PRTS", "ADJS"):
                         vend = words[np_end + 1].end()
                     return _tidy(f"{p[:start]}{frag}{p[vend:]}?")
+                if len(fwords) == 1 and _has_verb_ru(frag) and np_end + 1 < len(words) and \
+                        _has_verb_ru(words[np_end + 1].group(0)):
+                    # "а ранено?" after "сколько человек погибло?": the predicate changes
+                    w = words[np_end + 1]
+                    return _tidy(f"{p[:w.start()]}{frag}{p[w.end():]}?")
                 return _tidy(f"{p[:start]}{frag}{p[end:]}?")
         pq = self.q(prev)
         if pq.constraints and fwords[0][:1].isupper():
@@ -661,7 +668,8 @@ class _Resolver:
         doc = self.nlp(p)
         person = self.person_referent(p, pq, doc, answer)
         plural = _plural_referent(doc)
-        place = next((e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")), "")
+        place = next((e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")), "") or \
+            _place_named(p, pq)
         date = next((e.text for e in doc.ents if e.label_ in ("DATE", "TIME")), "")
         out = text
         event = re.match(r"(?i)^(when|where|why|how|what\s+time|what\s+day|on\s+what\s+date)\s+"
@@ -702,8 +710,8 @@ class _Resolver:
             used_description = used_description or plural.lower().startswith(("the people who",
                                                                                 "the "))
         thing = _thing_referent(doc, pq)
-        if plural and thing.lower() == plural.lower():
-            thing = ""  # "they" took the subject already: "why did they stop it?"
+        if thing.lower() in (plural.lower(), person.lower()):
+            thing = ""  # "they" / "he" took it already: "why did they stop it?", "… say it?"
         if thing and re.search(r"(?i)\b(it|its)\b", out):
             out = sub(r"\bits\b", f"{thing}'s", out)
             # "do it" stands for the previous turn's action, not for a thing in it
@@ -1047,6 +1055,26 @@ def _pp_tail(doc, root) -> str:
     return " ".join(parts)
 
 
+def _has_verb_ru(text: str) -> bool:
+    """Whether a Russian text holds a verb, a short participle or adjective (a predicate)."""
+    from index.nlp import russian
+
+    morph = russian()
+    return any(morph.parse(w)[0].tag.POS in ("VERB", "PRTS", "ADJS", "INFN")
+               for w in re.findall(r"[а-яёА-ЯЁ-]+", text))
+
+
+def _place_named(p: str, pq) -> str:
+    """The place a previous question named that the parser did not tag as one: what "where
+    is …" asked about, or a name after a preposition of place ("… in Masanchi")."""
+    names = [c.text for c in pq.constraints if c.kind == "name"]
+    m = re.match(r"(?i)^where\s+(?:is|was|are|were)\s+(.+)$", p)
+    if m and any(n in m.group(1) for n in names):
+        return m.group(1).strip()
+    return next((n for n in names if re.search(rf"(?i)\b(?:in|at|near|from|to)\s+"
+                                               rf"{re.escape(n)}\b", p)), "")
+
+
 def _plural_referent(doc) -> str:
     """Who "they" are after the previous question: its counted people, its subject, or the
     people the previous "who" asked about."""
@@ -1065,7 +1093,9 @@ def _plural_referent(doc) -> str:
     asks_subject = not any(t.dep_ in ("nsubj", "nsubjpass") for t in toks[1:])
     if many is None and root is not None and root.pos_ == "VERB" and [t.lower_ for t in
                                                                    toks[:2]] == ["how", "many"]:
-        return _tidy_np(f"the people who {root.text} {_pp_tail(doc, root)}")  # "how many fled"
+        # "how many fled" -> "the people who fled"; "how many were detained" -> "… were detained"
+        aux = " ".join(c.text for c in root.children if c.dep_ in ("aux", "auxpass"))
+        return _tidy_np(f"the people who {aux} {root.text} {_pp_tail(doc, root)}")
     if toks[0].lower_ == "who" and asks_subject and root is not None and root.pos_ == "VERB":
         # "who fled?" (not "who did the rioters go after?": its subject is the referent)
         return _tidy_np("the people who " + " ".join(t.text for t in toks[1:]))

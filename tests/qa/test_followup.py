@@ -379,6 +379,28 @@ def test_a_question_phrase_asking_for_a_source_is_not_a_new_question_word(real):
     assert not r.text.startswith("Which outlet was")
 
 
+def test_they_after_a_passive_count_keeps_the_passive(real):
+    r = real("were they released?", ["How many were arrested?"])
+    assert r.text == "Were the people who were arrested released?"
+
+
+def test_it_is_not_the_person_he_already_names(real):
+    r = real("Why did he write it?", ["What did Dubnov write about the riots?"])
+    assert r.text.count("Dubnov") == 1
+
+
+def test_there_is_a_place_the_parser_did_not_tag(real):
+    r = real("what do people grow there?", ["Where is Zhalpaksai?"])
+    assert r.kind == "pronoun" and "in Zhalpaksai" in r.text
+
+
+def test_russian_predicate_fragment_and_a_pronoun_with_its_own_verb(real):
+    r = real("а пострадало?", ["Сколько человек погибло?"])
+    assert r.kind == "ellipsis" and r.text == "Сколько человек пострадало?"
+    r = real("они уехали?", ["Сколько семей приехало в Тараз?"])
+    assert "они уехали" in r.text.lower() and "Тараз" in r.text  # never spliced into the count
+
+
 def test_source_follow_ups_with_the_real_analyser(real):
     for q in ["only Vlast.kz", "What's the WSWS version?", "Per the WSWS"]:
         r = real(q, ["How many homes were looted?"])
