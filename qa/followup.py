@@ -756,7 +756,8 @@ class _Resolver:
         runs = _name_runs(p, names)
         m = re.match(r"(?i)^кто\s+(?:так(?:ой|ая|ие)|есть|это)\s+(.+)$", p)
         person = m.group(1) if m else ""
-        if not person:
+        where = re.match(r"(?i)^где\s+(?:находится|находятся|расположен\w*)\s+(.+)$", p)
+        if not person and not where:  # what "где находится …" asks about is a place
             for s, e in runs:
                 words = p[s:e].split()
                 if any({"Name", "Surn", "Patr"} & set(str(morph.parse(w)[0].tag).replace(
@@ -780,11 +781,16 @@ class _Resolver:
         # "там": the place the previous question named, with its preposition
         place = next((p[s:e] for s, e in runs if "Geox" in str(morph.parse(
             p[s:e].split()[0])[0].tag)), "")
+        if not place and where:  # "Где находится Масанчи?": what it asked about is a place
+            place = next((p[s:e] for s, e in runs if s >= where.start(1)), "")
+            if place:
+                out = re.sub(r"(?i)(?<![\w-])там(?![\w-])", f"в {place}", out)
         if place and counted and place in counted:
             place = ""  # the referent already says where ("остались там" stays as asked)
         if place and re.search(r"(?i)(?<![\w-])там(?![\w-])", out):
             pp = re.search(rf"(?i)(?<![\w-])(в|во|на|из|у)\s+{re.escape(place)}", p)
-            out = re.sub(r"(?i)(?<![\w-])там(?![\w-])", pp.group(0) if pp else place, out)
+            out = re.sub(r"(?i)(?<![\w-])там(?![\w-])",
+                         pp.group(0) if pp else f"в {place}" if where else place, out)
         if out != text and not re.search(r"(?i)(?<![\w-])(они|их|них|им|ними|это|этом|тот|"
                                          r"тогда)(?![\w-])", out):
             return _tidy(_strip_q(out) + "?")

@@ -394,6 +394,11 @@ def test_there_is_a_place_the_parser_did_not_tag(real):
     assert r.kind == "pronoun" and "in Zhalpaksai" in r.text
 
 
+def test_russian_there_after_where_is(real):
+    r = real("что там выращивают?", ["Где находится Жалпаксай?"])
+    assert r.kind == "pronoun" and "в Жалпаксай" in r.text and "там" not in r.text
+
+
 def test_russian_predicate_fragment_and_a_pronoun_with_its_own_verb(real):
     r = real("а пострадало?", ["Сколько человек погибло?"])
     assert r.kind == "ellipsis" and r.text == "Сколько человек пострадало?"
