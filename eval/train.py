@@ -50,7 +50,9 @@ from qa.retrieve import candidates, unknown_names
 from qa.settings import CALIBRATION_FILE, MODEL_FILE, Settings
 
 SEED = 13
-MAX_FALSE_REFUSAL = 0.08
+#: The most false refusals allowed, out-of-fold on dev: the judgement issue's limit (0.10); a
+#: lower cap bought fewer false refusals than the issue asks at the cost of refusals it asks for
+MAX_FALSE_REFUSAL = 0.10
 #: Russian questions get a tighter cap: their analysis is weaker (a dictionary, not a parse), so
 #: their threshold rests on fewer and noisier dev figures, and a refused Russian question whose
 #: English twin is answered is the failure the Russian issue names
