@@ -710,7 +710,8 @@ class _Resolver:
             used_description = used_description or plural.lower().startswith(("the people who",
                                                                                 "the "))
         thing = _thing_referent(doc, pq)
-        if thing.lower() in (plural.lower(), person.lower()):
+        if thing.lower() == plural.lower() or person and (
+                person.lower() in thing.lower() or thing.lower() in person.lower()):
             thing = ""  # "they" / "he" took it already: "why did they stop it?", "… say it?"
         if thing and re.search(r"(?i)\b(it|its)\b", out):
             out = sub(r"\bits\b", f"{thing}'s", out)
