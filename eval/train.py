@@ -50,9 +50,10 @@ from qa.retrieve import candidates, unknown_names
 from qa.settings import CALIBRATION_FILE, MODEL_FILE, Settings
 
 SEED = 13
-#: The most false refusals allowed, out-of-fold on dev: the judgement issue's limit (0.10); a
-#: lower cap bought fewer false refusals than the issue asks at the cost of refusals it asks for
-MAX_FALSE_REFUSAL = 0.10
+#: The most false refusals allowed, out-of-fold on dev (the judgement issue allows 0.10; a run
+#: with the cap at 0.10 chose a threshold whose out-of-fold refusal recall was lower, not higher,
+#: than this cap's in the run before it: the threshold moves with the folds, so the margin stays)
+MAX_FALSE_REFUSAL = 0.08
 #: Russian questions get a tighter cap: their analysis is weaker (a dictionary, not a parse), so
 #: their threshold rests on fewer and noisier dev figures, and a refused Russian question whose
 #: English twin is answered is the failure the Russian issue names

@@ -14,16 +14,16 @@ from eval import scorer
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {  # measured on the 2,520-question test split: 1.0, .716, .571, .661, .647, .340, .785
+FLOORS = {  # measured on the 2,893-question test split: 1.0, .726, .574, .670, .654, .368, .802
     "verbatim_rate": 1.0,
-    "citation_recall": 0.70,
-    "citation_precision": 0.55,
-    "first_quote_accuracy": 0.64,
-    "must_include_accuracy": 0.63,
-    "refusal_recall": 0.32,
-    "disagreement_coverage": 0.76,
+    "citation_recall": 0.71,
+    "citation_precision": 0.56,
+    "first_quote_accuracy": 0.655,
+    "must_include_accuracy": 0.64,
+    "refusal_recall": 0.35,
+    "disagreement_coverage": 0.785,
 }
-CEILINGS = {"false_refusal_rate": 0.05, "calibration_error": 0.05}  # measured .023, .032
+CEILINGS = {"false_refusal_rate": 0.04, "calibration_error": 0.05}  # measured .020, .030
 
 
 @pytest.fixture(scope="module")
