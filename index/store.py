@@ -21,7 +21,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -35,6 +34,7 @@ import numpy as np
 from tqdm import tqdm
 
 from index.annotate import Annotation, annotate
+from index.atomic import write_atomically
 from index.claims import corpus_claims
 from index.corpus import CorpusError, load_articles, load_bank, seed_hashes
 from index.embed import Embedder, UseEmbedder, minilm, use
@@ -208,19 +208,17 @@ class VectorCache:
 
     def save(self, folder: Path, shared: Path | None = None) -> None:
         """Write the vectors this build used (one matrix per dimensionality) into ``folder``,
-        and merge them into ``shared`` (written atomically: builds may run at once)."""
+        and into ``shared`` with the earlier ones :meth:`load` read (atomically: builds may run
+        at once)."""
         _write_vectors(folder / self.FILE, self.used)
         if shared is None:
             return
         merged = dict(self.used)
-        for k, v in _read_vectors(shared / self.FILE).items():
+        for k, v in self.known.items():
             if len(merged) >= 2 * max(len(self.used), 1):
                 break
             merged.setdefault(k, v)
-        shared.mkdir(parents=True, exist_ok=True)
-        tmp = shared / f".{self.FILE}.{os.getpid()}.tmp"
-        _write_vectors(tmp, merged)
-        os.replace(tmp, shared / self.FILE)
+        _write_vectors(shared / self.FILE, merged)
 
     def encode(self, embedder: Embedder, texts: list[str], label: str,
                batch: int = 64) -> np.ndarray:
@@ -256,6 +254,7 @@ def _read_vectors(path: Path) -> dict[str, np.ndarray]:
 
 
 def _write_vectors(path: Path, vectors: dict[str, np.ndarray]) -> None:
+    """Key → vector pairs as one matrix per dimensionality, written atomically."""
     groups: dict[int, list[str]] = {}
     for k, v in vectors.items():
         groups.setdefault(int(v.shape[0]), []).append(k)
@@ -263,8 +262,7 @@ def _write_vectors(path: Path, vectors: dict[str, np.ndarray]) -> None:
     for dims, keys in groups.items():
         arrays[f"keys_{dims}"] = np.asarray(keys, dtype=str)
         arrays[f"vectors_{dims}"] = np.vstack([vectors[k] for k in keys])
-    with open(path, "wb") as fh:
-        np.savez(fh, **arrays)
+    write_atomically(path, lambda fh: np.savez(fh, **arrays))
 
 
 def _encode(embedder: Embedder, texts: list[str], label: str, batch: int = 64) -> np.ndarray:

@@ -11,8 +11,6 @@ numbers the citations, finds disagreements and composes the text.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -23,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.atomic import read_pickle, write_pickle
 from index.corpus import BANK_DIR
 from index.embed import Embedder, minilm, use
 from index.store import load_or_build
@@ -556,63 +555,49 @@ class AnalysisMemo:
     engine of this process (each engine used to parse the whole bank again, ~40 s), and on disk
     in ``shared_cache_dir`` for the next process (a test's server or CLI, the app's workers, a
     restart: 11,422 questions took 64 s to parse). A file is keyed by a hash of the project's
-    code (qa/, index/), the installed packages' versions, the pipeline and the outlets, so any
-    change that could change an analysis starts afresh; at most :attr:`KEEP` files are kept."""
+    code (qa/, index/) as this process loaded it, the installed packages' versions, the pipeline
+    and the outlets, so any change that could change an analysis starts afresh; at most
+    :attr:`KEEP` files are kept."""
 
     FILE = "bank_analyses-{}.pkl"
     KEEP = 4
 
     def __init__(self) -> None:
-        self._memory: dict[tuple, Question] = {}
-        self._disk: dict[Path, dict[str, Question]] = {}
-        self._dirty: set[Path] = set()
+        #: (pipeline, outlets, file or None) -> text -> analysis; a file's table is read once
+        self._tables: dict[tuple, dict[str, Question]] = {}
+        self._dirty: set[tuple] = set()
         self._lock = threading.Lock()
 
     def analyser(self, nlp, aliases: dict[str, str],
                  folder: Path | None) -> Callable[[str], Question]:
-        """``analyse`` for bank questions through the memo (the in-memory key holds ``nlp``
-        itself, so a pipeline's identity is never reused for another)."""
+        """``analyse`` for bank questions through the memo (the key holds ``nlp`` itself, so a
+        pipeline's identity is never reused for another)."""
         outlets = tuple(sorted(aliases.items()))
-        path = folder / self.FILE.format(_code_key(nlp, outlets)) if folder else None
+        path = folder / self.FILE.format(_analysis_key(nlp, outlets)) if folder else None
+        key = (nlp, outlets, path)
+        with self._lock:
+            if key not in self._tables:
+                stored = read_pickle(path) if path is not None else None
+                self._tables[key] = dict(stored) if isinstance(stored, dict) else {}
+            table = self._tables[key]
 
         def run(text: str) -> Question:
-            key = (nlp, outlets, text)
-            if (known := self._memory.get(key)) is None:
-                stored = self._stored(path)
-                if (known := stored.get(text)) is None:
-                    known = stored[text] = analyse(text, nlp, aliases=aliases)
-                    if path is not None:
-                        self._dirty.add(path)
-                self._memory[key] = known
+            if (known := table.get(text)) is None:
+                known = table[text] = analyse(text, nlp, aliases=aliases)
+                if path is not None:
+                    self._dirty.add(key)
             return known
 
         return run
 
-    def _stored(self, path: Path | None) -> dict[str, Question]:
-        if path is None:
-            return {}
-        with self._lock:
-            if path not in self._disk:
-                try:
-                    with open(path, "rb") as fh:
-                        self._disk[path] = dict(pickle.load(fh))
-                except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError,
-                        AttributeError, ImportError):
-                    self._disk[path] = {}
-            return self._disk[path]
-
     def save(self) -> None:
-        """Write the files that gained analyses (atomically: processes may save at once) and
-        drop all but the newest :attr:`KEEP`."""
+        """Write the files that gained analyses and drop all but the newest :attr:`KEEP`."""
         with self._lock:
             dirty, self._dirty = self._dirty, set()
-            for path in dirty:
+            for key in dirty:
+                path = key[2]
                 try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                    with open(tmp, "wb") as fh:
-                        pickle.dump(self._disk[path], fh, protocol=pickle.HIGHEST_PROTOCOL)
-                    os.replace(tmp, path)
+                    write_pickle(path, self._tables[key])
                     old = sorted(path.parent.glob(self.FILE.format("*")),
                                  key=lambda p: p.stat().st_mtime, reverse=True)
                     for stale in old[self.KEEP:]:
@@ -621,9 +606,10 @@ class AnalysisMemo:
                     pass  # a read-only cache folder: the next process parses again
 
 
-def _code_key(nlp, outlets: tuple) -> str:
-    """Hash of what an analysis depends on: the project's code, every installed package's
-    version, the spaCy pipeline and the outlets."""
+def _code_fingerprint() -> bytes:
+    """The project's code (qa/, index/) and every installed package's version, read once, when
+    this module is imported: the code on disk may change while the process runs, and analyses
+    made by the loaded code must not be filed under the new code's key."""
     h = hashlib.sha256()
     root = Path(__file__).resolve().parent.parent
     for folder in ("qa", "index"):
@@ -631,7 +617,16 @@ def _code_key(nlp, outlets: tuple) -> str:
             h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
     h.update(repr(sorted((d.metadata["Name"] or "", d.version)
                          for d in metadata.distributions())).encode())
+    return h.digest()
+
+
+_CODE_FINGERPRINT = _code_fingerprint()
+
+
+def _analysis_key(nlp, outlets: tuple) -> str:
+    """Hash of what an analysis depends on: the code and packages, the pipeline, the outlets."""
     meta = getattr(nlp, "meta", {}) or {}
+    h = hashlib.sha256(_CODE_FINGERPRINT)
     h.update(repr((meta.get("name"), meta.get("version"), getattr(nlp, "pipe_names", None),
                    outlets)).encode())
     return h.hexdigest()[:20]

@@ -29,11 +29,11 @@ results are memoised. No model and no network are used, so :func:`english_questi
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import math
 import os
-import pickle
 import re
 import threading
 from collections import Counter
@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from index.atomic import read_pickle, write_pickle
 from index.names import name_key, ru_stem_key, same_name, transliterate
 from index.text import STOPWORDS
 
@@ -275,23 +276,13 @@ def load_lexicon(cache: bool = True) -> Lexicon:
         return Lexicon("", {})
     name = "+".join(i.name.removesuffix(".index") for i, _, _ in found)
     path = _cache_dir() / f"ru-en-{_cache_key(found)}.pkl"
-    if cache and path.exists():
-        try:
-            with open(path, "rb") as fh:
-                entries, phrases = pickle.load(fh)
-            return Lexicon(name, entries, phrases)
-        except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError):
-            pass
+    if cache and isinstance(stored := read_pickle(path), tuple) and len(stored) == 2:
+        entries, phrases = stored
+        return Lexicon(name, entries, phrases)
     entries, phrases = invert(found), invert_phrases(found, _phrase_lemma)
     if cache:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump((entries, phrases), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only home: rebuild next time
+        with contextlib.suppress(OSError):  # a read-only home: rebuild next time
+            write_pickle(path, (entries, phrases))
     return Lexicon(name, entries, phrases)
 
 
