@@ -710,8 +710,8 @@ class _Resolver:
             used_description = used_description or plural.lower().startswith(("the people who",
                                                                                 "the "))
         thing = _thing_referent(doc, pq)
-        if thing.lower() == plural.lower() or person and (
-                person.lower() in thing.lower() or thing.lower() in person.lower()):
+        if thing.lower() == plural.lower() or (person and (
+                person.lower() in thing.lower() or thing.lower() in person.lower())):
             thing = ""  # "they" / "he" took it already: "why did they stop it?", "… say it?"
         if thing and re.search(r"(?i)\b(it|its)\b", out):
             out = sub(r"\bits\b", f"{thing}'s", out)
@@ -784,8 +784,6 @@ class _Resolver:
             p[s:e].split()[0])[0].tag)), "")
         if not place and where:  # "Где находится Масанчи?": what it asked about is a place
             place = next((p[s:e] for s, e in runs if s >= where.start(1)), "")
-            if place:
-                out = re.sub(r"(?i)(?<![\w-])там(?![\w-])", f"в {place}", out)
         if place and counted and place in counted:
             place = ""  # the referent already says where ("остались там" stays as asked)
         if place and re.search(r"(?i)(?<![\w-])там(?![\w-])", out):
