@@ -105,10 +105,14 @@ _EACH_SOURCE = re.compile(
     r"|^\s*(?:а\s+|и\s+)?что\s+(?:пишет|пишут|говорит|говорят|сообщает|сообщают)\s+(?:каждый|"
     r"каждое|все|другие|остальные)\s+(?:источник\w*|издани\w*|стать\w*|СМИ)\s*\??\s*$",
     re.IGNORECASE)
-_WHY_BARE_EN = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why(?:\s+(not|so|is\s+that|was\s+that|"
-                          r"did\s+that\s+happen))?\s*\??\s*$", re.IGNORECASE)
-_WHY_BARE_RU = re.compile(r"^\s*(?:а\s+|и\s+)?(почему|зачем|отчего)(?:\s+(же|нет|так|это))?\s*\??"
-                          r"\s*$", re.IGNORECASE)
+_WHY_BARE_EN = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how\s+come|for\s+what\s+reason)"
+                          r"(?:\s+(not|so|is\s+that|was\s+that|did\s+that\s+happen))?"
+                          r"(?P<how>\s+(?:so|that)\s+(?:soon|early|late|quickly|fast|slowly|long|"
+                          r"many|much|few|little|badly|often))?\s*\??\s*$", re.IGNORECASE)
+_WHY_BARE_RU = re.compile(r"^\s*(?:а\s+|и\s+|но\s+)?(почему|зачем|отчего|из-за\s+чего|с\s+чего|"
+                          r"по\s+какой\s+причине)(?:\s+(же|нет|так|это|бы))?"
+                          r"(?P<how>\s+так\s+(?:рано|быстро|поздно|долго|много|мало|скоро|часто))?"
+                          r"\s*\??\s*$", re.IGNORECASE)
 #: Whose view a follow-up asks for, at its end: "…, according to Dubnov?", "…, по словам Даурова?"
 _ATTRIBUTION_EN = re.compile(r"(?i)[,\s]+((?:according\s+to|in\s+the\s+(?:view|opinion)\s+of)"
                              r"\s+[^?,]+?)\s*\??\s*$")
@@ -335,8 +339,12 @@ class _Resolver:
         if (t := (_ATTRIBUTION_RU if ru else _ATTRIBUTION_EN).search(text)) is not None:
             bare, whose = text[:t.start()], t.group(1).strip()
         if (m := (_WHY_BARE_RU if ru else _WHY_BARE_EN).match(bare)) is not None:
-            out = self.why_bare(prev, bool(m.group(1)) and m.group(1).lower() in ("not", "нет"),
-                                ru)
+            negated = bool(m.group(1)) and m.group(1).lower() in ("not", "нет")
+            if ru:
+                negated = bool(m.group(2)) and m.group(2).lower() == "нет"
+            out = self.why_bare(prev, negated, ru)
+            if m.group("how"):  # "why so soon?": the manner asked about stays in the question
+                out = f"{_strip_q(out)} {m.group('how').strip()}?"
             return Resolution(_append(out, whose, ru) if whose else out, "why", turn)
         # 5. a fragment: "and injured?", "what about those who fled?", "а раненых?"
         body = (_RU_CONNECTOR if ru else _EN_CONNECTOR).sub("", text, count=1).strip()
@@ -681,7 +689,7 @@ class _Resolver:
         def sub(pattern: str, repl: str, s: str) -> str:
             return re.sub(pattern, lambda m: _case(m.group(0), repl), s, flags=re.IGNORECASE)
 
-        used_description = False
+        used_description = unnamed_object = False
         if person:
             short = len(person.split()) <= 3
             if short:
@@ -701,12 +709,17 @@ class _Resolver:
                     r"\b(their)\b", f"{plural}'s", out)
             else:
                 out = re.sub(r"(?i)\btheir\s+(\w+)", lambda m: f"the {m.group(1)} of {plural}", out)
+            others = r"\b(they|them|those|these)\b(?!\s+(?:who|which|that)\b)"
             if re.search(r"(?i)\bthey\b", out) and re.search(r"(?i)\bthem\b", out):
-                # "why did they attack them?": "them" is someone else (the previous object)
+                # "why did they attack them?": "them" is someone else (the previous object, or
+                # whoever the previous answer named: then the previous turn is carried)
                 obj = _object_referent(doc)
-                out = sub(r"\bthem\b", obj, out) if obj and obj.lower() != plural.lower() \
-                    else out
-            out = sub(r"\b(they|them|those|these)\b(?!\s+(?:who|which|that)\b)", plural, out)
+                if obj and obj.lower() != plural.lower():
+                    out = sub(r"\bthem\b", obj, out)
+                else:
+                    others = r"\b(they|those|these)\b(?!\s+(?:who|which|that)\b)"
+                    unnamed_object = True
+            out = sub(others, plural, out)
             used_description = used_description or plural.lower().startswith(("the people who",
                                                                                 "the "))
         thing = _thing_referent(doc, pq)
@@ -721,7 +734,7 @@ class _Resolver:
         out, dangling = _demonstratives(self.nlp(out))
         # "why do they feel that way?", "why do they think so?": the manner is the previous
         # turn's predicate, which no phrase of this question holds
-        dangling = dangling or bool(_MANNER_ANAPHOR.search(out))
+        dangling = dangling or unnamed_object or bool(_MANNER_ANAPHOR.search(out))
         if place:
             out = re.sub(r"(?i)\b(go|went|gone|going|come|came|coming|return\w*|flee|fled|"
                          r"move\w*|travel\w*|head\w*)\s+there\b", rf"\1 to {place}", out)
@@ -761,6 +774,8 @@ class _Resolver:
         if not person and not where:  # what "где находится …" asks about is a place
             for s, e in runs:
                 words = p[s:e].split()
+                if re.search(r"(?i)(?<![\w-])(?:в|во|на|из|под|около|возле|близ)\s+$", p[:s]):
+                    continue  # "… в Кордае": a place, whatever the dictionary says of the word
                 if any({"Name", "Surn", "Patr"} & set(str(morph.parse(w)[0].tag).replace(
                         " ", ",").split(",")) for w in words):
                     person = p[s:e]

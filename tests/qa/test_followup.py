@@ -425,3 +425,29 @@ def test_russian_of_them_after_a_count_question_names_the_counted(real):
     assert r.kind == "pronoun" and r.text == "Сколько из бежавших через границу вернулись?"
     r = real("А сколько из них отпустили?", ["Сколько человек задержали?"])
     assert r.text == "Сколько из задержанных отпустили?"
+
+
+def test_a_why_about_manner_keeps_the_manner(real):
+    r = real("and why so quickly?", ["Did the villagers begin returning from Kyrgyzstan?"])
+    assert r.kind == "why" and r.text.startswith("Why did the villagers begin returning")
+    assert r.text.endswith("so quickly?")
+    r = real("How come?", ["Was the Almaty bazaar closed after the riots?"])
+    assert r.kind == "why" and r.text == "Why was the Almaty bazaar closed after the riots?"
+    r = real("а из-за чего?", ["Рынок под Алматы закрывали?"])
+    assert r.kind == "why" and r.text.startswith("Почему") and "рынок" in r.text.lower()
+    r = real("почему так быстро?", ["Беженцы вернулись из Киргизии?"])
+    assert r.kind == "why" and r.text == "Почему беженцы вернулись из Киргизии так быстро?"
+
+
+def test_them_beside_they_is_never_the_same_people(real):
+    # "who did X go after?" asks for the object: "they" are X, "them" whoever the answer named,
+    # which no phrase of the question holds, so the previous turn is carried
+    r = real("Why did they attack them?", ["Who did the rioters mostly go after?"])
+    assert r.kind == "pronoun" and "the rioters attack" in r.text
+    assert "attack the rioters" not in r.text and "go after" in r.text
+
+
+def test_a_russian_place_after_a_preposition_is_not_the_person(real):
+    r = real("Когда его назначили на эту должность?",
+             ["Кто возглавил комиссию по событиям в Кордае?"])
+    assert "Кордае назначили" not in r.text and "комиссию" in r.text
