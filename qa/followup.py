@@ -150,6 +150,12 @@ _AUX_NEG = {"is": "isn't", "are": "aren't", "was": "wasn't", "were": "weren't", 
             "had": "hadn't", "can": "can't", "could": "couldn't", "will": "won't",
             "would": "wouldn't", "should": "shouldn't"}
 _DEMONSTRATIVES = frozenset("that this those these".split())
+#: What "which X" may ask for as a thing an answer names (not a person: person_referent)
+_THING_LABELS = frozenset("PRODUCT ORG FAC GPE LOC NORP EVENT WORK_OF_ART LAW".split())
+_PLACE_LABELS = frozenset("GPE LOC FAC".split())
+_ASKED_DEPS = frozenset("dobj nsubj nsubjpass pobj attr".split())
+#: how far (characters) from the asked noun or its verb a name in the answer may stand
+_ANSWER_NEAR_CHARS = 40
 _MANNER_ANAPHOR = re.compile(r"(?i)\b(?:(?:that|this)\s+way|(?:think|feel|believe|say|said|"
                              r"thought|felt|do|did)\s+so)\b")
 #: Nouns a demonstrative keeps ("that way", "that much"): the phrase means "so", not a referent.
@@ -342,7 +348,7 @@ class _Resolver:
             negated = bool(m.group(1)) and m.group(1).lower() in ("not", "нет")
             if ru:
                 negated = bool(m.group(2)) and m.group(2).lower() == "нет"
-            out = self.why_bare(prev, negated, ru)
+            out = self.why_bare(prev, negated, ru, answer)
             if m.group("how"):  # "why so soon?": the manner asked about stays in the question
                 out = f"{_strip_q(out)} {m.group('how').strip()}?"
             return Resolution(_append(out, whose, ru) if whose else out, "why", turn)
@@ -526,7 +532,7 @@ class _Resolver:
                          rf"\s*(?:about\s+)?", "", out, flags=re.IGNORECASE)
         return out.strip() or prev
 
-    def why_bare(self, prev: str, negated: bool, ru: bool) -> str:
+    def why_bare(self, prev: str, negated: bool, ru: bool, answer: Mapping | None = None) -> str:
         p = _strip_q(prev)
         if ru:
             body = re.sub(r"(?i)^(?:сколько|когда|где|кто|что|какой|какая|какие|каком|как)\s+",
@@ -544,6 +550,17 @@ class _Resolver:
         if wh:
             aux = next((t for t in toks if t.dep_ in ("aux", "auxpass") and t.i > wh[0].i), None)
             neg = "n't" if negated else ""
+            after = [t for t in toks if aux is not None and t.i > aux.i]
+            verb = next((t for t in after if t.pos_ == "VERB"), None)
+            if wh[0].dep_ == "det" and wh[0].head.i < aux.i and verb is not None and any(
+                    t.dep_ in ("nsubj", "nsubjpass") for t in after):
+                # "What car did the police stop?": the thing asked is the object, named as the
+                # answer named it ("Why did the police stop the Honda Odyssey?")
+                obj = self.asked_thing(p, doc, answer) or f"the {wh[0].head.text}"
+                words = [t.text for t in after]
+                at = max([verb.i, *(c.i for c in verb.children if c.dep_ == "prt")])
+                words.insert(at - after[0].i + 1, obj)
+                return _tidy(f"Why {_neg(aux.text.lower(), negated)} {' '.join(words)}?")
             if aux is not None and (wh[0].dep_ in ("nsubj", "nsubjpass", "poss")
                                     or wh[0].head.dep_ in ("nsubj", "nsubjpass")):
                 # "Whose shops were targeted?" -> "Why were shops targeted?"
@@ -722,7 +739,10 @@ class _Resolver:
             out = sub(others, plural, out)
             used_description = used_description or plural.lower().startswith(("the people who",
                                                                                 "the "))
-        thing = _thing_referent(doc, pq)
+        named = self.asked_thing(p, doc, answer)
+        if named and not named.startswith("the ") and not place:
+            place, named = named, ""  # "Which village did they flee?" → "there": that village
+        thing = named or _thing_referent(doc, pq)
         if thing.lower() == plural.lower() or (person and (
                 person.lower() in thing.lower() or thing.lower() in person.lower())):
             thing = ""  # "they" / "he" took it already: "why did they stop it?", "… say it?"
@@ -855,6 +875,43 @@ class _Resolver:
                 if e.label_ == "PERSON" and e.text not in p and len(e.text.split()) >= 2:
                     return e.text
         return ""
+
+    def asked_thing(self, p: str, doc, answer: Mapping | None) -> str:
+        """What an earlier "what/which <noun> …?" was answered with, as the name its first quote
+        gives beside that noun or the verb ("What car did the police stop?" → "the Honda
+        Odyssey"); "" when the question asked no such thing or no answer names one."""
+        asked = next((t for t in doc if t.lower_ in ("what", "which") and t.dep_ == "det"
+                      and t.head.pos_ == "NOUN" and t.head.dep_ in _ASKED_DEPS), None)
+        if asked is None or (self.answer_of is None and answer is None):
+            return ""
+        if answer is None:
+            try:
+                answer = self.answer_of(p + "?")
+            except Exception:  # an answer is a hint; resolution must not fail on it
+                return ""
+        cites = [c for c in (answer or {}).get("citations") or [] if isinstance(c, Mapping)]
+        if not cites or answer.get("refused"):
+            return ""
+        quote = re.sub(r"[*_]{2,}", "", str(cites[0].get("quote", ""))).replace("\xa0", " ")
+        if not quote or is_russian(quote):
+            return ""
+        root = next((t for t in doc if t.dep_ == "ROOT"), asked.head)
+        lemmas = {w for w in (asked.head.lemma_, asked.head.head.lemma_, root.lemma_)
+                  if len(w) > 2 and w not in ("be", "have", "do")}
+        qdoc = self.nlp(quote)
+        anchors = [t.idx for t in qdoc if t.lemma_.lower() in lemmas]
+        names = [e for e in qdoc.ents if e.label_ in _THING_LABELS
+                 and e.text.lower() not in p.lower()]
+        near = [(min(min(abs(e.start_char - a), abs(e.end_char - a)) for a in anchors), e)
+                for e in names if anchors]
+        near = [(d, e) for d, e in near if d <= _ANSWER_NEAR_CHARS]
+        if not near:
+            return ""
+        ent = min(near, key=lambda de: de[0])[1]
+        if ent.label_ in _PLACE_LABELS:
+            return ent.text  # a place is named bare: "in Masanchi", not "in the Masanchi"
+        name = _name_phrase(ent)
+        return name if name.lower().startswith("the ") else f"the {name}"
 
     @staticmethod
     def wh_phrase(frag: str, ru: bool) -> bool:
@@ -1120,10 +1177,22 @@ def _plural_referent(doc) -> str:
         # "who fled?" (not "who did the rioters go after?": its subject is the referent)
         return _tidy_np("the people who " + " ".join(t.text for t in toks[1:]))
     for t in toks:
+        if any(c.dep_ == "det" and c.lower_ in ("what", "which") for c in t.children):
+            continue  # "which vehicle …" is what was asked, not who "they" are
         if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ not in ("WP", "WP$", "WDT", "WRB") \
                 and t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS", "NN"):
             return doc[t.left_edge.i:t.right_edge.i + 1].text
     return ""
+
+
+def _name_phrase(ent) -> str:
+    """The whole name an entity is part of: the parser's NER may cut "Toyota" (ORG) from
+    "Camry" (PRODUCT); the compound they form is the name."""
+    tok = ent.root
+    while tok.dep_ == "compound" and tok.head.pos_ in ("PROPN", "NOUN") and tok.head.i > tok.i:
+        tok = tok.head
+    left = min([tok.i, *(c.left_edge.i for c in tok.children if c.dep_ == "compound")])
+    return tok.doc[left:tok.i + 1].text
 
 
 def _object_referent(doc) -> str:

@@ -451,3 +451,33 @@ def test_a_russian_place_after_a_preposition_is_not_the_person(real):
     r = real("Когда его назначили на эту должность?",
              ["Кто возглавил комиссию по событиям в Кордае?"])
     assert "Кордае назначили" not in r.text and "комиссию" in r.text
+
+
+def _said(quote: str) -> dict:
+    return {"refused": False, "citations": [{"n": 1, "quote": quote}]}
+
+
+def test_it_and_there_take_what_the_previous_answer_named(real):
+    car = _said("The patrol pulled over a Toyota Camry with tinted windows near the market.")
+    hist = [{"question": "Which vehicle did the patrol pull over?", "answer": car}]
+    r = real("Why did they pull it over?", hist)
+    assert r.kind == "pronoun" and "the Toyota Camry" in r.text and " it " not in r.text
+    r = real("why?", hist)  # a bare why asks about the thing the answer named
+    assert r.kind == "why" and r.text == "Why did the patrol pull the Toyota Camry over?"
+    # the engine's hook supplies the answer when the history does not carry it
+    r = real("why?", ["Which vehicle did the patrol pull over?"], answer_of=lambda text: car)
+    assert "the Toyota Camry" in r.text
+    village = _said("Most of the families left Masanchi overnight.")
+    r = real("how many people live there?",
+             [{"question": "Which village did the families leave?", "answer": village}])
+    assert r.text == "How many people live in Masanchi?"
+
+
+def test_without_an_answer_naming_it_the_asked_noun_stands_in(real):
+    r = real("why?", ["Which vehicle did the patrol pull over?"])
+    assert r.text == "Why did the patrol pull the vehicle over?"
+    # a name far from the asked noun and its verb is not what was asked
+    far = _said("Reuters wrote that the patrol, which had been on duty since dawn and was "
+                "short of fuel and men, pulled over a car.")
+    r = real("why?", [{"question": "Which vehicle did the patrol pull over?", "answer": far}])
+    assert "Reuters" not in r.text
