@@ -14,16 +14,16 @@ from eval import scorer
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {  # measured on the 2,893-question test split: 1.0, .726, .574, .670, .654, .368, .802
+FLOORS = {  # measured on the 3,264 test questions (stop 25): 1, .698, .551, .638, .626, .373, .786
     "verbatim_rate": 1.0,
-    "citation_recall": 0.71,
-    "citation_precision": 0.56,
-    "first_quote_accuracy": 0.655,
-    "must_include_accuracy": 0.64,
-    "refusal_recall": 0.35,
-    "disagreement_coverage": 0.785,
+    "citation_recall": 0.685,
+    "citation_precision": 0.54,
+    "first_quote_accuracy": 0.625,
+    "must_include_accuracy": 0.61,
+    "refusal_recall": 0.355,
+    "disagreement_coverage": 0.77,
 }
-CEILINGS = {"false_refusal_rate": 0.04, "calibration_error": 0.05}  # measured .020, .030
+CEILINGS = {"false_refusal_rate": 0.045, "calibration_error": 0.05}  # measured .028, .030
 
 
 @pytest.fixture(scope="module")
