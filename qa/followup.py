@@ -345,9 +345,8 @@ class _Resolver:
         if (t := (_ATTRIBUTION_RU if ru else _ATTRIBUTION_EN).search(text)) is not None:
             bare, whose = text[:t.start()], t.group(1).strip()
         if (m := (_WHY_BARE_RU if ru else _WHY_BARE_EN).match(bare)) is not None:
-            negated = bool(m.group(1)) and m.group(1).lower() in ("not", "нет")
-            if ru:
-                negated = bool(m.group(2)) and m.group(2).lower() == "нет"
+            particle = m.group(2) if ru else m.group(1)  # "not" / "нет" ("почему нет?")
+            negated = (particle or "").lower() in ("not", "нет")
             out = self.why_bare(prev, negated, ru, answer)
             if m.group("how"):  # "why so soon?": the manner asked about stays in the question
                 out = f"{_strip_q(out)} {m.group('how').strip()}?"
@@ -739,7 +738,9 @@ class _Resolver:
             out = sub(others, plural, out)
             used_description = used_description or plural.lower().startswith(("the people who",
                                                                                 "the "))
-        named = self.asked_thing(p, doc, answer)
+        # (the previous answer is only needed for "it", "its" or "there": it costs an answer)
+        named = self.asked_thing(p, doc, answer) if re.search(r"(?i)\b(it|its|there)\b",
+                                                              out) else ""
         if named and not named.startswith("the ") and not place:
             place, named = named, ""  # "Which village did they flee?" → "there": that village
         thing = named or _thing_referent(doc, pq)
@@ -864,8 +865,7 @@ class _Resolver:
             if span and span[:1].isupper() and len(span.split()) <= 4 and span not in p:
                 return span
         for c in cites:
-            # names as a parser sees them: no-break spaces and markdown emphasis removed
-            quote = re.sub(r"[*_]{2,}", "", str(c.get("quote", ""))).replace("\xa0", " ")
+            quote = _plain_quote(c)
             for name in sorted(self.persons, key=len, reverse=True):
                 if name in quote and name not in p:
                     return name
@@ -892,7 +892,7 @@ class _Resolver:
         cites = [c for c in (answer or {}).get("citations") or [] if isinstance(c, Mapping)]
         if not cites or answer.get("refused"):
             return ""
-        quote = re.sub(r"[*_]{2,}", "", str(cites[0].get("quote", ""))).replace("\xa0", " ")
+        quote = _plain_quote(cites[0])
         if not quote or is_russian(quote):
             return ""
         root = next((t for t in doc if t.dep_ == "ROOT"), asked.head)
@@ -1183,6 +1183,11 @@ def _plural_referent(doc) -> str:
                 and t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS", "NN"):
             return doc[t.left_edge.i:t.right_edge.i + 1].text
     return ""
+
+
+def _plain_quote(citation: Mapping) -> str:
+    """A cited quote as a parser should see it: no-break spaces and markdown emphasis removed."""
+    return re.sub(r"[*_]{2,}", "", str(citation.get("quote", ""))).replace("\xa0", " ")
 
 
 def _name_phrase(ent) -> str:
