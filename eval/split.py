@@ -43,6 +43,21 @@ def assign(items: list[dict]) -> list[dict]:
     return items
 
 
+def sample(items: list[dict], n: int) -> list[dict]:
+    """A fixed stratified sample of about ``n`` items: every (type or kind, language) stratum
+    keeps its share, its items taken in the order of :func:`_key`, so the sample is the same
+    on every machine and an added item moves it by about one item. All items when ``n`` is
+    not smaller than their number."""
+    if n >= len(items):
+        return list(items)
+    strata: dict[tuple, list[dict]] = defaultdict(list)
+    for item in items:
+        strata[(item.get("kind") or item["type"], item["lang"])].append(item)
+    chosen = {id(i) for group in strata.values()
+              for i in sorted(group, key=_key)[:max(1, round(n * len(group) / len(items)))]}
+    return [i for i in items if id(i) in chosen]
+
+
 def main(argv: list[str] | None = None) -> int:
     paths = [Path(a) for a in (argv if argv is not None else sys.argv[1:])] or [
         *sorted(BANK_DIR.glob("*.jsonl")), CONVERSATIONS]

@@ -1,6 +1,9 @@
 """End-to-end quality floor on the TEST split, with the bank holding dev questions only:
 a regression in answering fails CI.
 
+It answers a fixed stratified sample of the test split (``eval.split.sample``), so CI time does
+not grow with the split; ``python -m eval`` reports the whole split.
+
 The floors sit just under what the system reaches (eval/report.md); the answers are
 deterministic, so a drop below them is a real change, not noise.
 """
@@ -11,10 +14,13 @@ from dataclasses import replace
 import pytest
 
 from eval import scorer
+from eval.split import sample
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {  # measured on the 3,264 test questions (stop 25): 1, .698, .551, .638, .626, .373, .786
+SAMPLE = 1600  #: test questions answered (about half the split at stop 26)
+
+FLOORS = {  # on the 1,602 sampled (stop 26): 1, .697, .555, .637, .625, .377, .791
     "verbatim_rate": 1.0,
     "citation_recall": 0.685,
     "citation_precision": 0.54,
@@ -23,7 +29,7 @@ FLOORS = {  # measured on the 3,264 test questions (stop 25): 1, .698, .551, .63
     "refusal_recall": 0.355,
     "disagreement_coverage": 0.77,
 }
-CEILINGS = {"false_refusal_rate": 0.045, "calibration_error": 0.05}  # measured .028, .030
+CEILINGS = {"false_refusal_rate": 0.045, "calibration_error": 0.05}  # measured .033, .028
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +39,8 @@ def scores(real_engine):
     eng = Engine(replace(real_engine.settings, bank_splits=("dev",)),
                  embedder=real_engine.embedder, use_embedder=real_engine.use_embedder,
                  nlp=real_engine.nlp)
-    items = [i for i in scorer.load_items(scorer.QUESTIONS_PATH) if i["split"] == "test"]
+    items = sample([i for i in scorer.load_items(scorer.QUESTIONS_PATH)
+                    if i["split"] == "test"], SAMPLE)
     assert all(e.split == "dev" for e in eng.loaded().bank.entries)
     answers = [eng.answer(item["question"]).to_dict() for item in items]
     return scorer.score(items, answers, scorer.load_seeds(scorer.SEEDS_DIR))
