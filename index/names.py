@@ -68,4 +68,5 @@ def same_name(a: str, b: str, ratio: float | None = None) -> bool:
         return False
     if ratio is None:
         ratio = IndexSettings.value(None, "same_name_ratio")
-    return SequenceMatcher(None, a, b).ratio() >= ratio
+    m = SequenceMatcher(None, a, b)  # the two cheap upper bounds first: the same answer, faster
+    return m.real_quick_ratio() >= ratio and m.quick_ratio() >= ratio and m.ratio() >= ratio
