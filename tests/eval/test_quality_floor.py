@@ -20,16 +20,16 @@ pytestmark = pytest.mark.slow
 
 SAMPLE = 1600  #: test questions answered (about half the split at stop 26)
 
-FLOORS = {  # on the 1,602 sampled (stop 26): 1, .697, .555, .637, .625, .377, .791
+FLOORS = {  # on the 1,601 sampled (stop 26): 1, .723, .566, .655, .652, .358, .816
     "verbatim_rate": 1.0,
-    "citation_recall": 0.685,
-    "citation_precision": 0.54,
-    "first_quote_accuracy": 0.625,
-    "must_include_accuracy": 0.61,
-    "refusal_recall": 0.355,
-    "disagreement_coverage": 0.77,
+    "citation_recall": 0.71,
+    "citation_precision": 0.555,
+    "first_quote_accuracy": 0.64,
+    "must_include_accuracy": 0.64,
+    "refusal_recall": 0.345,
+    "disagreement_coverage": 0.80,
 }
-CEILINGS = {"false_refusal_rate": 0.045, "calibration_error": 0.05}  # measured .033, .028
+CEILINGS = {"false_refusal_rate": 0.04, "calibration_error": 0.05}  # measured .025, .038
 
 
 @pytest.fixture(scope="module")
