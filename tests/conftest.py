@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -62,3 +63,16 @@ def real_engine():
 
 def seed_text(doc_id: str) -> str:
     return (SEEDS / f"{doc_id}.txt").read_text(encoding="utf-8")
+
+
+def _have_dictionary() -> bool:
+    from qa import translate
+
+    return bool(translate._found_dictionaries())
+
+
+#: Tests whose expectations rest on the Russian-English dictionary (Debian's mueller7-dict, which
+#: .ci/run installs): skipped, saying why, where it is not installed.
+needs_dictionary = pytest.mark.skipif(
+    not _have_dictionary() and os.environ.get("MASANCHI_REQUIRE_DICTIONARY") != "1",
+    reason="no Russian-English dictionary (apt-get install mueller7-dict)")

@@ -9,7 +9,7 @@ import pytest
 from index.settings import ROOT
 from index.text import is_russian
 from qa.types import CANNOT_ANSWER
-from tests.conftest import seed_text
+from tests.conftest import needs_dictionary, seed_text
 
 pytestmark = pytest.mark.slow
 
@@ -181,6 +181,7 @@ def test_a_name_of_several_words_is_known_only_when_the_articles_use_it_together
     assert names("What did Kassym-Jomart Tokayev tweet?") == []
 
 
+@needs_dictionary
 def test_russian_surnames_and_institutions_are_known_through_their_english(real_engine):
     from qa.question import analyse
     from qa.retrieve import unknown_names
