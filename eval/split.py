@@ -24,13 +24,17 @@ def _key(item: dict) -> str:
     return hashlib.sha256(anchor.encode()).hexdigest()
 
 
+def _stratum(item: dict) -> tuple[str, str]:
+    return (item.get("kind") or item["type"], item["lang"])
+
+
 def assign(items: list[dict]) -> list[dict]:
     """The items with a split each (existing splits kept; twins share one)."""
     by_id = {i["id"]: i for i in items}
     strata: dict[tuple, list[dict]] = defaultdict(list)
     for item in items:
         if "split" not in item:
-            strata[(item.get("kind") or item["type"], item["lang"])].append(item)
+            strata[_stratum(item)].append(item)
     for group in strata.values():
         group.sort(key=_key)
         n_dev = round(len(group) * DEV_SHARE)
@@ -52,7 +56,7 @@ def sample(items: list[dict], n: int) -> list[dict]:
         return list(items)
     strata: dict[tuple, list[dict]] = defaultdict(list)
     for item in items:
-        strata[(item.get("kind") or item["type"], item["lang"])].append(item)
+        strata[_stratum(item)].append(item)
     chosen = {id(i) for group in strata.values()
               for i in sorted(group, key=_key)[:max(1, round(n * len(group) / len(items)))]}
     return [i for i in items if id(i) in chosen]

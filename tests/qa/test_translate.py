@@ -7,13 +7,13 @@ MASANCHI_REQUIRE_DICTIONARY=1 says it must be there (then they fail). Timing is 
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 import qa.translate as tr
+from tests.conftest import needs_dictionary
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
@@ -213,11 +213,7 @@ def test_lookup_is_thread_safe(small_dictionary):
 
 # ----------------------------------------------------------------------------- the real one
 
-_REAL = tr._found_dictionaries()
-needs_real = pytest.mark.skipif(
-    not _REAL and os.environ.get("MASANCHI_REQUIRE_DICTIONARY") != "1",
-    reason=f"no Russian-English dictionary (apt-get install {tr.PACKAGE})",
-)
+needs_real = needs_dictionary  # one marker for every test that needs it (tests/conftest.py)
 
 
 @pytest.fixture
