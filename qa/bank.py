@@ -161,6 +161,9 @@ class Bank:
 
     def prepare(self) -> None:
         """Analyse every entry now (warm-up), so matching never runs the parser on the bank."""
+        many = getattr(self._analyse, "many", None)
+        if many is not None:
+            many([e.question for e in self.entries])
         for e in self.entries:
             self._analyse(e.question)
 

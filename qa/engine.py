@@ -26,13 +26,13 @@ from index.atomic import read_pickle, write_pickle
 from index.corpus import BANK_DIR
 from index.embed import Embedder, minilm, minilm_for_questions, use
 from index.store import load_or_build
-from index.text import terms
+from index.text import is_russian, terms
 from qa.bank import Bank, BankEntry, Match
 from qa.contested import asks, disagreements_for, discover_points, load_labels, point_sentences
 from qa.followup import resolve
 from qa.inputs import check_question
 from qa.present.markdown import answer_text, number_citations
-from qa.question import Question, analyse
+from qa.question import Question, analyse, split_parts
 from qa.rank import Models, Ranked, rank
 from qa.refuse import refusal_reason
 from qa.retrieve import Corpus, Query, candidates, prepare, unknown_names
@@ -572,6 +572,8 @@ class AnalysisMemo:
 
     FILE = "bank_analyses-{}.pkl"
     KEEP = 4
+    #: questions a spaCy ``pipe`` batch holds when a bank is analysed at once
+    batch_size = 256
 
     def __init__(self) -> None:
         #: (pipeline, outlets, file or None) -> text -> analysis; a file's table is read once
@@ -599,6 +601,19 @@ class AnalysisMemo:
                     self._dirty.add(key)
             return known
 
+        def many(texts: list[str]) -> None:
+            """Analyse every text not yet known, the English ones parsed in batches (spaCy's
+            ``pipe`` parses a bank ~3x faster than one call a question)."""
+            missing = [t for t in dict.fromkeys(texts) if t not in table]
+            if not missing:
+                return
+            parse = _BatchParsed(nlp, missing, self.batch_size)
+            for text in missing:
+                table[text] = analyse(text, parse, aliases=aliases)
+            if path is not None:
+                self._dirty.add(key)
+
+        run.many = many
         return run
 
     def save(self) -> None:
@@ -615,6 +630,24 @@ class AnalysisMemo:
                         stale.unlink(missing_ok=True)
                 except OSError:
                     pass  # a read-only cache folder: the next process parses again
+
+
+class _BatchParsed:
+    """``nlp`` for a known set of texts: the English ones (and the parts of multi-part ones)
+    parsed up front with ``nlp.pipe``; any other text is parsed when asked. The same docs as
+    one call each, so the analyses are the same."""
+
+    def __init__(self, nlp, texts: list[str], batch_size: int) -> None:
+        self._nlp = nlp
+        todo = [t for t in texts if not is_russian(t)]
+        todo = list(dict.fromkeys(todo + [p for t in todo for p in split_parts(t)]))
+        pipe = getattr(nlp, "pipe", None)
+        self._docs = dict(zip(todo, pipe(todo, batch_size=batch_size), strict=True)
+                          ) if pipe is not None and todo else {}
+
+    def __call__(self, text: str):
+        doc = self._docs.get(text)
+        return doc if doc is not None else self._nlp(text)
 
 
 def _code_fingerprint() -> bytes:

@@ -131,3 +131,31 @@ def test_an_unreadable_analysis_file_means_parsing_again(nlp, tmp_path):
     path.write_bytes(b"not a pickle")
     assert AnalysisMemo().analyser(nlp, {}, tmp_path)("Who was driving?").text == \
         "Who was driving?"
+
+
+class _CountingNlp:
+    """The real pipeline, counting one-text calls (``pipe`` batches are not counted)."""
+
+    def __init__(self, nlp):
+        self.nlp, self.calls = nlp, 0
+
+    def __call__(self, text):
+        self.calls += 1
+        return self.nlp(text)
+
+    def pipe(self, texts, batch_size=64):
+        return self.nlp.pipe(texts, batch_size=batch_size)
+
+
+def test_a_bank_analysed_in_batches_matches_one_by_one():
+    from index.nlp import english
+    from qa.engine import AnalysisMemo
+
+    texts = ["How many people died in Masanchi?",
+             "Who stopped the minivan, and why did the fighting spread?",
+             "Сколько человек погибло?", "What did Tokayev say about it?"]
+    nlp = _CountingNlp(english())
+    analyser = AnalysisMemo().analyser(nlp, {}, None)
+    analyser.many(texts)
+    assert nlp.calls == 0  # every English text and part was parsed in the batch
+    assert [analyser(t) for t in texts] == [analyse(t, nlp.nlp) for t in texts]
