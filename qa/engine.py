@@ -377,7 +377,8 @@ class Engine:
             text, history, lambda t: analyse(t, self.nlp, aliases=corpus.aliases),
             aliases=corpus.aliases,
             outlets={d: a.source.name for d, a in corpus.store.articles.items()}, nlp=self.nlp,
-            answer_of=lambda t: self.answer(t).to_dict(), max_turns=self.settings.max_history)
+            answer_of=lambda t: self.answer(t).to_dict(), max_turns=self.settings.max_history,
+            answer_near_chars=self.settings.answer_near_chars)
         return res.text if res.text.strip() else text
 
     def answer(self, question: str, history: list | None = None) -> Answer:

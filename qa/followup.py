@@ -33,6 +33,7 @@ from typing import Literal
 
 from index.names import name_key, ru_stem_key
 from index.text import is_russian
+from qa.settings import Settings
 
 Kind = Literal["standalone", "ellipsis", "pronoun", "constraint", "why"]
 KINDS: tuple[str, ...] = ("standalone", "ellipsis", "pronoun", "constraint", "why")
@@ -154,8 +155,6 @@ _DEMONSTRATIVES = frozenset("that this those these".split())
 _THING_LABELS = frozenset("PRODUCT ORG FAC GPE LOC NORP EVENT WORK_OF_ART LAW".split())
 _PLACE_LABELS = frozenset("GPE LOC FAC".split())
 _ASKED_DEPS = frozenset("dobj nsubj nsubjpass pobj attr".split())
-#: how far (characters) from the asked noun or its verb a name in the answer may stand
-_ANSWER_NEAR_CHARS = 40
 _MANNER_ANAPHOR = re.compile(r"(?i)\b(?:(?:that|this)\s+way|(?:think|feel|believe|say|said|"
                              r"thought|felt|do|did)\s+so)\b")
 #: Nouns a demonstrative keeps ("that way", "that much"): the phrase means "so", not a referent.
@@ -227,7 +226,7 @@ def resolve(question: str, history: Sequence | None, analyse: Callable, *,
             aliases: Mapping[str, str] | None = None, outlets: Mapping[str, str] | None = None,
             entities: Sequence[tuple[str, str]] | None = None, nlp=None,
             answer_of: Callable[[str], Mapping | None] | None = None,
-            max_turns: int | None = None) -> Resolution:
+            max_turns: int | None = None, answer_near_chars: int | None = None) -> Resolution:
     """The standalone question for ``question`` asked after ``history`` (oldest first).
 
     ``analyse`` maps text to a :class:`qa.question.Question`. Optional helpers make it better
@@ -240,6 +239,8 @@ def resolve(question: str, history: Sequence | None, analyse: Callable, *,
     pronoun refers to the person an earlier "who …?" was answered with and the history item
     does not carry that answer. ``max_turns``: only the last so many turns are looked at
     (``Settings.max_history``; CAsT: the useful context is short); all when None.
+    ``answer_near_chars``: how far from the asked noun or its verb a name in an earlier answer
+    may stand to be what the follow-up refers to (``Settings.answer_near_chars``).
     """
     question = question if isinstance(question, str) else ""
     every = turns(history)
@@ -247,7 +248,8 @@ def resolve(question: str, history: Sequence | None, analyse: Callable, *,
     offset = len(every) - len(hist)
     if not question.strip() or not any(t.question for t in hist):
         return Resolution(question, "standalone", None)
-    r = _Resolver(analyse, aliases or {}, outlets or {}, entities or (), nlp, answer_of)
+    r = _Resolver(analyse, aliases or {}, outlets or {}, entities or (), nlp, answer_of,
+                  answer_near_chars)
     # resolve the history in order (chained follow-ups), unless the caller kept the resolution
     resolved: list[str] = []
     for i, t in enumerate(hist):
@@ -271,8 +273,11 @@ def named_sources(text: str, analyse: Callable,
 class _Resolver:
     def __init__(self, analyse: Callable, aliases: Mapping[str, str], outlets: Mapping[str, str],
                  entities: Sequence[tuple[str, str]], nlp,
-                 answer_of: Callable[[str], Mapping | None] | None = None):
+                 answer_of: Callable[[str], Mapping | None] | None = None,
+                 answer_near_chars: int | None = None):
         self.analyse = analyse
+        self.answer_near_chars = (Settings().answer_near_chars if answer_near_chars is None
+                                  else answer_near_chars)
         self.answer_of = answer_of
         self.aliases = aliases
         self.outlets = outlets
@@ -904,7 +909,7 @@ class _Resolver:
                  and e.text.lower() not in p.lower()]
         near = [(min(min(abs(e.start_char - a), abs(e.end_char - a)) for a in anchors), e)
                 for e in names if anchors]
-        near = [(d, e) for d, e in near if d <= _ANSWER_NEAR_CHARS]
+        near = [(d, e) for d, e in near if d <= self.answer_near_chars]
         if not near:
             return ""
         ent = min(near, key=lambda de: de[0])[1]

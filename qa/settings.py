@@ -38,6 +38,10 @@ class Settings:
     max_history: int = field(
         default=6, metadata={"help": "earlier turns of a conversation looked at (TREC CAsT: "
                                      "the useful context is short)"})
+    answer_near_chars: int = field(
+        default=40, metadata={"help": "how far (characters) from the asked noun or its verb a "
+                                      "name in an earlier answer may stand to be what a "
+                                      "follow-up's pronoun refers to"})
     feedback_db: Path = field(
         default=IndexSettings().index_dir.parent / "feedback.sqlite3",
         metadata={"help": "reader marks (SQLite, outside the index folder); "
