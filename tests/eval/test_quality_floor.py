@@ -19,9 +19,9 @@ from tests.conftest import needs_dictionary
 
 pytestmark = [pytest.mark.slow, needs_dictionary]  # the floors were measured with it
 
-SAMPLE = 1600  #: test questions answered (about half the split at stop 26)
+SAMPLE = 1600  #: test questions answered (about 45 % of the split at stop 28)
 
-FLOORS = {  # on the 1,601 sampled (stop 26): 1, .723, .566, .655, .652, .358, .816
+FLOORS = {  # on the 1,600 sampled (stop 28): 1, .723, .569, .655, .653, .363, .822
     "verbatim_rate": 1.0,
     "citation_recall": 0.71,
     "citation_precision": 0.555,
@@ -30,7 +30,7 @@ FLOORS = {  # on the 1,601 sampled (stop 26): 1, .723, .566, .655, .652, .358, .
     "refusal_recall": 0.345,
     "disagreement_coverage": 0.80,
 }
-CEILINGS = {"false_refusal_rate": 0.04, "calibration_error": 0.05}  # measured .025, .038
+CEILINGS = {"false_refusal_rate": 0.04, "calibration_error": 0.05}  # measured .024, .040
 
 
 @pytest.fixture(scope="module")
