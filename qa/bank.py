@@ -164,6 +164,7 @@ class Bank:
         many = getattr(self._analyse, "many", None)
         if many is not None:
             many([e.question for e in self.entries])
+            return
         for e in self.entries:
             self._analyse(e.question)
 

@@ -276,8 +276,8 @@ class _Resolver:
                  answer_of: Callable[[str], Mapping | None] | None = None,
                  answer_near_chars: int | None = None):
         self.analyse = analyse
-        self.answer_near_chars = (Settings().answer_near_chars if answer_near_chars is None
-                                  else answer_near_chars)
+        self.answer_near_chars = (Settings.value(None, "answer_near_chars")
+                                  if answer_near_chars is None else answer_near_chars)
         self.answer_of = answer_of
         self.aliases = aliases
         self.outlets = outlets
