@@ -35,6 +35,7 @@ eval: index           ## run the evaluation set, write eval/report.md
 
 train: index          ## retrain ranker, confidence, refusal and bank thresholds (dev split only)
 	$(PY) -m eval.train
+	$(PY) -m eval.tune_refusal
 
 bench: index          ## speed, memory and scale figures
 	$(PY) -m bench

@@ -336,6 +336,16 @@ class Engine:
         return Trace(question, query, ranked, unknown, None, p_answerable, confidence, reason,
                      statements)
 
+    def traces(self, text: str, loaded: Loaded | None = None) -> tuple[Trace, tuple[Trace, ...]]:
+        """The trace of a checked, standalone question and those of its parts (a multi-part
+        question is refused only when the whole and every part are)."""
+        loaded = loaded or self.loaded()
+        whole = analyse(text, self.nlp, aliases=loaded.corpus.aliases)
+        vectors = self.vectors([whole.text, *(p.text for p in whole.parts)], whole.language)
+        t = self.trace(text, loaded, question=whole, vectors=vectors)
+        return t, tuple(self.trace(p.text, loaded, question=p, vectors=vectors)
+                        for p in whole.parts)
+
     @staticmethod
     def statements(loaded: Loaded, query: Query) -> frozenset[int]:
         """Every sentence stating the figure a count question asks for (only the named
@@ -400,11 +410,7 @@ class Engine:
         except Exception:  # a history we cannot use never stops the answer
             standalone = checked.text
         resolved = standalone if standalone != checked.text else ""
-        whole = analyse(standalone, self.nlp, aliases=corpus.aliases)
-        vectors = self.vectors([whole.text, *(p.text for p in whole.parts)], whole.language)
-        t = self.trace(standalone, loaded, question=whole, vectors=vectors)
-        part_traces = tuple(self.trace(p.text, loaded, question=p, vectors=vectors)
-                            for p in whole.parts)
+        t, part_traces = self.traces(standalone, loaded)
         if t.reason and any(not sub.reason for sub in part_traces):
             t = replace(t, reason="")  # answer the parts it can; the others say why not
         timings = {"analyse_rank": (time.perf_counter() - t0) * 1000}
