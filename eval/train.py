@@ -63,6 +63,8 @@ MAX_FALSE_REFUSAL_RU = 0.05
 LIKELY_PRECISION = 0.6
 BANK_PRECISION = {"minilm": 0.9, "use": 0.95}
 FOLDS = 5
+#: Dev questions encoded per batch when collecting features.
+ENCODE_BATCH = 64
 
 
 def _overlaps(doc: str, s: int, e: int, gold: list[tuple[str, int, int]]) -> bool:
@@ -100,9 +102,14 @@ def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
     bank = engine.bank_of(corpus, ("dev",))
     same_fact = _same_fact(items)
     out = []
-    for n, item in enumerate(items, 1):
-        q = analyse(item["question"], engine.nlp, aliases=corpus.aliases)
-        query = engine.query(q, corpus)
+    analysed = [analyse(item["question"], engine.nlp, aliases=corpus.aliases) for item in items]
+    vectors: dict[tuple[str, str], np.ndarray] = {}
+    for lang in {q.language for q in analysed}:  # encoded in batches, not one by one
+        texts = [q.text for q in analysed if q.language == lang]
+        for b in range(0, len(texts), ENCODE_BATCH):
+            vectors.update(engine.vectors(texts[b:b + ENCODE_BATCH], lang))
+    for n, (item, q) in enumerate(zip(items, analysed, strict=True), 1):
+        query = engine.query(q, corpus, vectors)
         raw = candidates(corpus, query, engine.settings, engine.statements(engine.loaded(), query))
         ids, x, chk = feature_matrix(corpus, query, raw, engine.settings)
         gold = scorer.gold_spans(item, seeds)
@@ -264,17 +271,16 @@ def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     return float(total)
 
 
-def tune_bank(engine, items: list[dict], seeds: dict[str, str]) -> dict[str, float]:
-    """Leave-one-out bank matching over dev: thresholds and the precision at them."""
-    from qa.question import analyse
-
+def tune_bank(engine, rows: list[dict], seeds: dict[str, str]) -> dict[str, float]:
+    """Leave-one-out bank matching over dev (the questions as :func:`collect` analysed them):
+    thresholds and the precision at them."""
     corpus = engine.loaded().corpus
     bank = engine.bank_of(corpus, ("dev",))
-    by_id = {i["id"]: i for i in items}
+    by_id = {r["item"]["id"]: r["item"] for r in rows}
     results: dict[str, list[tuple[float, bool]]] = {"minilm": [], "use": []}
-    for item in items:
-        q = analyse(item["question"], engine.nlp, aliases=corpus.aliases)
-        query = engine.query(q)
+    for r in rows:
+        item, query = r["item"], r["query"]
+        q = query.question
         m = bank.match(q, query.vector, query.use_vector, 0.0, 0.0, exclude=item["id"])
         if m is None:
             continue
@@ -315,16 +321,26 @@ SELECTION_GRID = {"keep_ratio": (0.1, 0.2, 0.3, 0.5, 0.7, 0.85),
                   "single_answer": (0.6, 0.75, 0.9)}
 
 
-def tune_selection(engine, items: list[dict], seeds: dict[str, str]) -> dict[str, float]:
+def _vectors_of(query) -> dict[tuple[str, str], np.ndarray]:
+    """A collected question's vectors, keyed as Engine.vectors keys them."""
+    text = query.question.text
+    pairs = ((("minilm", text), query.vector), (("use", text), query.use_vector))
+    return {k: v for k, v in pairs if v is not None}
+
+
+def tune_selection(engine, rows: list[dict], seeds: dict[str, str]) -> dict[str, float]:
     """The selection settings with the best mean of citation recall, precision and
-    must-include accuracy on the answerable dev questions (bank off, models as trained)."""
+    must-include accuracy on the answerable dev questions (bank off, models as trained; the
+    questions as :func:`collect` analysed and encoded them)."""
     import itertools
 
     from qa.select import select
 
     corpus = engine.corpus()
     sents = corpus.store.sentences
-    traced = [(i, engine.trace(i["question"])) for i in items if i.get("answerable", True)]
+    traced = [(r["item"], engine.trace(r["item"]["question"], question=r["query"].question,
+                                       vectors=_vectors_of(r["query"])))
+              for r in rows if r["answerable"]]
     best, best_score = {}, -1.0
     keys = list(SELECTION_GRID)
     for values in itertools.product(*SELECTION_GRID.values()):
@@ -356,10 +372,22 @@ def main(argv: list[str] | None = None) -> int:
     engine.warm_up()
     items = [i for i in scorer.load_items() if i.get("split") == "dev"]
     seeds = scorer.load_seeds()
+    last = [t0]
+
+    def stage(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(now - last[0], 1)
+        print(f"[train] {name}: {timings[name]:.0f} s", file=sys.stderr)
+        last[0] = now
+
+    timings: dict[str, float] = {}
+    stage("warm-up")
     rows = collect(engine, items, seeds)
+    stage("features")
     with_gold = [r for r in rows if r["recall"] is not None]
     recall = float(np.mean([r["recall"] for r in with_gold])) if with_gold else float("nan")
     cv, oof = cross_validate(rows)
+    stage("cross-validation")
     print(f"[train] candidate recall (dev): {recall:.3f}; CV first-quote accuracy: {cv}",
           file=sys.stderr)
     lr_kinds = {k: v for k, v in cv.items() if k.startswith("lr")}
@@ -387,7 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     confidence = _fit_plain(qx, right)
     likely_at, likely_precision, likely_share = choose_likely(p_right, right)
     answerable_model = _fit_trees(qx, answerable)
-    bank = tune_bank(engine, items, seeds)
+    stage("question models")
+    bank = tune_bank(engine, rows, seeds)
+    stage("bank thresholds")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"ranker": ranker.to_dict(), "confidence":
                                     confidence.to_dict(), "answerable":
@@ -397,7 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     from qa.rank import Models
 
     engine.models = Models.load(args.out)
-    selection = tune_selection(engine, items, seeds)
+    selection = tune_selection(engine, rows, seeds)
+    stage("selection settings")
     report = {
         "dev_questions": len(items), "dev_answerable": int(answerable.sum()),
         "candidate_recall": round(recall, 4), "cv_first_quote": {k: round(v, 4)
@@ -410,6 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         "refusal_oof": {"threshold": refuse_below, "refusal_recall": round(rec, 4),
                         "false_refusal": round(frr, 4)},
         "bank": bank, "selection": selection, "seconds": round(time.perf_counter() - t0, 1),
+        "stage_seconds": timings,
     }
     model = {"ranker": ranker.to_dict(), "confidence": confidence.to_dict(),
              "answerable": answerable_model.to_dict(), "refuse_below": refuse_below,
