@@ -19,18 +19,21 @@ from tests.conftest import needs_dictionary
 
 pytestmark = [pytest.mark.slow, needs_dictionary]  # the floors were measured with it
 
-SAMPLE = 1600  #: test questions answered (about 45 % of the split at stop 28)
+SAMPLE = 1600  #: test questions answered (about 43 % of the split at stop 29)
 
-FLOORS = {  # on the 1,600 sampled (stop 28): 1, .723, .569, .655, .653, .363, .822
+#: On the 1,600 sampled (stop 29, refusal thresholds chosen end to end on dev): 1, .704, .569,
+#: .640, .634, .475, .795. Stop 28's thresholds refused less (refusal .363, false refusals .024)
+#: and answered more (recall .723, first .655, must .653, disagreement .822).
+FLOORS = {
     "verbatim_rate": 1.0,
-    "citation_recall": 0.71,
+    "citation_recall": 0.69,
     "citation_precision": 0.555,
-    "first_quote_accuracy": 0.64,
-    "must_include_accuracy": 0.64,
-    "refusal_recall": 0.345,
-    "disagreement_coverage": 0.80,
+    "first_quote_accuracy": 0.625,
+    "must_include_accuracy": 0.62,
+    "refusal_recall": 0.46,
+    "disagreement_coverage": 0.78,
 }
-CEILINGS = {"false_refusal_rate": 0.04, "calibration_error": 0.05}  # measured .024, .040
+CEILINGS = {"false_refusal_rate": 0.06, "calibration_error": 0.05}  # measured .048, .042
 
 
 @pytest.fixture(scope="module")
