@@ -372,15 +372,16 @@ def main(argv: list[str] | None = None) -> int:
     engine.warm_up()
     items = [i for i in scorer.load_items() if i.get("split") == "dev"]
     seeds = scorer.load_seeds()
-    last = [t0]
+    timings: dict[str, float] = {}
+    last = t0
 
     def stage(name: str) -> None:
+        nonlocal last
         now = time.perf_counter()
-        timings[name] = round(now - last[0], 1)
+        timings[name] = round(now - last, 1)
         print(f"[train] {name}: {timings[name]:.0f} s", file=sys.stderr)
-        last[0] = now
+        last = now
 
-    timings: dict[str, float] = {}
     stage("warm-up")
     rows = collect(engine, items, seeds)
     stage("features")

@@ -74,7 +74,7 @@ def decide(engine, items: list[dict]) -> list[Decided]:
     """Each dev item traced with the bank of the other folds and the model refusal off."""
     from qa.inputs import check_question
 
-    full = engine.bank_of(engine.corpus(), ("dev",))
+    full = engine.loaded().bank  # the dev bank (the engine's settings), analysed at warm-up
     full.prepare()
     engine.models = replace(engine.models, refuse_below=0.0, refuse_below_ru=0.0)
     fold_by_id = {str(i["id"]): fold_of(i) for i in items}
@@ -83,7 +83,7 @@ def decide(engine, items: list[dict]) -> list[Decided]:
     for k in range(FOLDS):
         keep = [j for j, e in enumerate(full.entries) if fold_by_id.get(e.id, -1) != k]
         engine.replace_bank(full.subset(keep))
-        for item in (i for i in items if fold_of(i) == k):
+        for item in (i for i in items if fold_by_id[str(i["id"])] == k):
             checked = check_question(item["question"], engine.settings.max_question_chars)
             if checked.problem:
                 continue
@@ -147,11 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     before = engine.models
     items = [i for i in scorer.load_items() if i.get("split") == "dev"]
     wanted = set(args.languages)
-    if "ru" in wanted:  # the twin comparison needs the English twins too
+    if "en" not in wanted:  # Russian only, with the English twins the comparison needs
         twins = {str(i.get("twin")) for i in items if i.get("lang") == "ru" and i.get("twin")}
-        items = [i for i in items if ((i.get("lang") == "ru") == ("ru" in wanted)
-                                      or "en" in wanted or str(i["id"]) in twins)]
-    else:
+        items = [i for i in items if i.get("lang") == "ru" or str(i["id"]) in twins]
+    elif "ru" not in wanted:
         items = [i for i in items if i.get("lang") != "ru"]
     rows = decide(engine, items)
     model = json.loads(args.model.read_text(encoding="utf-8"))
@@ -162,15 +161,14 @@ def main(argv: list[str] | None = None) -> int:
         mine = [r for r in rows if (r.lang == "ru") == (lang == "ru")]
         threshold, r = choose(mine, MAX_FALSE_REFUSAL[lang])
         was = before.threshold(lang)
-        chosen[lang] = {"threshold": threshold, "questions": len(mine),
-                        **{k: round(v, 4) for k, v in r.items()},
+        after = {k: round(v, 4) for k, v in r.items()}
+        chosen[lang] = {"threshold": threshold, "questions": len(mine), **after,
                         "before": {"threshold": was,
                                    **{k: round(v, 4) for k, v in rates(mine, was).items()}}}
         print(f"[tune_refusal] {lang}: threshold {was} -> {threshold}; "
-              f"{chosen[lang]['before']} -> { {k: round(v, 4) for k, v in r.items()} }",
-              file=sys.stderr)
-    final = {"en": chosen["en"]["threshold"] if "en" in chosen else before.threshold("en"),
-             "ru": chosen["ru"]["threshold"] if "ru" in chosen else before.threshold("ru")}
+              f"{chosen[lang]['before']} -> {after}", file=sys.stderr)
+    final = {lang: chosen[lang]["threshold"] if lang in chosen else before.threshold(lang)
+             for lang in ("en", "ru")}
     bad, pairs = twin_refusals(rows, final)
     print(f"[tune_refusal] Russian twins refused where the English one is answered: "
           f"{bad} of {pairs} (dev)", file=sys.stderr)

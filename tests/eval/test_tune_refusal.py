@@ -1,6 +1,6 @@
 """The end-to-end refusal probe's pure parts: what a threshold refuses, and which one is chosen."""
 
-from eval.tune_refusal import Decided, choose, fold_of, rates
+from eval.tune_refusal import Decided, choose, fold_of, rates, twin_refusals
 
 
 def _row(answerable: bool, *traces, kind: str = "") -> Decided:
@@ -41,3 +41,11 @@ def test_twins_share_a_fold():
     b = {"id": "x-002", "twin": "x-001"}
     assert fold_of(a) == fold_of(b)
     assert len({fold_of({"id": f"q-{n}"}) for n in range(200)}) > 1
+
+
+def test_twin_refusals_counts_russian_refused_where_the_english_twin_answers():
+    en = Decided("e1", "r1", "en", "single", True, ((False, False, 0.7),))
+    ru = Decided("r1", "e1", "ru", "single", True, ((False, False, 0.5),))
+    assert twin_refusals([en, ru], {"en": 0.6, "ru": 0.6}) == (1, 1)
+    assert twin_refusals([en, ru], {"en": 0.6, "ru": 0.4}) == (0, 1)
+    assert twin_refusals([en, ru], {"en": 0.8, "ru": 0.6}) == (0, 1)  # both refused
