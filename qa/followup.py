@@ -114,6 +114,24 @@ _WHY_BARE_RU = re.compile(r"^\s*(?:а\s+|и\s+|но\s+)?(почему|зачем
                           r"по\s+какой\s+причине)(?:\s+(же|нет|так|это|бы))?"
                           r"(?P<how>\s+так\s+(?:рано|быстро|поздно|долго|много|мало|скоро|часто))?"
                           r"\s*\??\s*$", re.IGNORECASE)
+#: A turn that announces a new topic ("different question: …", "by the way, …", "кстати, …",
+#: "другой вопрос: …"): the marker is dropped and nothing is carried over (CAsT topic shifts).
+_TOPIC_SWITCH = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|right|well|now|and|oh|also)[\s,]+)?(?:"
+    r"(?:(?:a|one|another|an\s*other|my)\s+)?(?:(?:totally|completely|entirely|quite)\s+)?"
+    r"(?:different|separate|new|unrelated|other|next)\s+(?:q|qn|question|thing|topic|subject|"
+    r"matter|point|one)"
+    r"|(?:(?:totally|completely|entirely)\s+)?(?:unrelated|off[\s-]topic)(?:\s+(?:q|question))?"
+    r"|chang(?:e|ing)\s+(?:of\s+)?(?:the\s+)?(?:subject|topic)|on\s+(?:a(?:nother)?|an?\s+"
+    r"(?:unrelated|different))\s+(?:note|topic)|by\s+the\s+way|btw|anyway|anyhow|moving\s+on"
+    r"|switching\s+(?:gears|topics?)"
+    r"|(?:(?:совсем|вообще)\s+)?(?:другой|отдельный|новый|следующий)\s+вопрос|кстати(?:\s+говоря)?"
+    r"|между\s+прочим|сменим\s+тему|смена\s+темы|(?:вопрос\s+)?не\s+по\s+теме|"
+    r"на\s+другую\s+тему|(?:совсем\s+)?о\s+другом|другая\s+тема)"
+    r"(?:\s*[:,;—–.!-]+\s*|\s+)(?:(?:а|и|но|and|but|so)\s+)?(?=\S)", re.IGNORECASE)
+#: Words that only call for attention before a follow-up ("Слушай, а …", "Listen, …"): dropped.
+_ATTENTION = re.compile(r"^\s*(?:слушай(?:те)?|скажи(?:те)?|подскажи(?:те)?|listen|say|tell\s+me|"
+                        r"hey|hi)\s*[,:!—–-]+\s*(?=\S)", re.IGNORECASE)
 #: Whose view a follow-up asks for, at its end: "…, according to Dubnov?", "…, по словам Даурова?"
 _ATTRIBUTION_EN = re.compile(r"(?i)[,\s]+((?:according\s+to|in\s+the\s+(?:view|opinion)\s+of)"
                              r"\s+[^?,]+?)\s*\??\s*$")
@@ -145,7 +163,15 @@ _SOURCE_WORDS_RU = frozenset(
     "версии версия версию согласно у в во об о этом этому поводу так же как насчёт насчет "
     "говорится "
     "сказано сообщается написано пишется приводит приводят даёт дает считает какие какая какой "
-    "цифры цифра цифру число ли есть там издание издания источник статья статье".split())
+    "цифры цифра цифру число ли есть там издание издания источник статья статье the если "
+    "верить словам мнению сведениям слов изложении".split())
+#: A follow-up that is only an explicit attribution, to anyone (an outlet, a person, a body):
+#: "according to the interior ministry", "only in the words of Daurov", "а по словам Даурова?"
+_ATTRIBUTION_ONLY = re.compile(
+    r"^\s*(?:(?:and|but|so|а|и|ну\s+а)\s+)?(?:(?:only|just|только|лишь)\s+)?"
+    r"(?P<phrase>(?:according\s+to|in\s+the\s+(?:view|words|opinion|account)\s+of|"
+    r"по\s+(?:данным|словам|мнению|версии|сведениям)|со\s+слов|если\s+верить|согласно)"
+    r"\s+[^?]+?)\s*\??\s*$", re.IGNORECASE)
 _AUX_NEG = {"is": "isn't", "are": "aren't", "was": "wasn't", "were": "weren't", "do": "don't",
             "does": "doesn't", "did": "didn't", "has": "hasn't", "have": "haven't",
             "had": "hadn't", "can": "can't", "could": "couldn't", "will": "won't",
@@ -174,7 +200,8 @@ _RU_PREP = frozenset("в во на по у о об от из с со за при
 class Resolution:
     """The standalone question a conversational turn is answered as."""
 
-    text: str  #: the standalone question to answer (== the question for "standalone")
+    text: str  #: the standalone question to answer (for "standalone": the question itself, less
+    #: a marker announcing a new topic)
     kind: Kind  #: how it was resolved (see the module docstring)
     from_turn: int | None = None  #: index in the history of the turn used, None if none
 
@@ -328,7 +355,10 @@ class _Resolver:
         prev = resolved[idx]
         answer = hist[idx].answer
         turn = idx + offset
-        text = question.strip()
+        text = _ATTENTION.sub("", question.strip(), count=1)
+        if (switch := _TOPIC_SWITCH.match(text)) is not None:  # a new topic, announced
+            rest = text[switch.end():].strip()
+            return Resolution(rest[:1].upper() + rest[1:], "standalone", None)
         ru = is_russian(text)
         cur = self.q(text)
 
@@ -483,12 +513,15 @@ class _Resolver:
         """The previous question asked of one source, when the follow-up holds nothing but the
         source and words about sources ("only Vlast.kz", "What's the WSWS version?")."""
         srcs = self.sources(text)
-        stop = _SOURCE_WORDS_RU if ru else _SOURCE_WORDS_EN
+        stop = _SOURCE_WORDS_RU | _SOURCE_WORDS_EN  # "а по The Diplomat?" mixes both
         if srcs:
             if _words_besides(text, [t for _, t in srcs]) - stop:
                 return None
             doc, as_written = srcs[0]
             return self.with_source(prev, doc, as_written, is_russian(prev))
+        if (a := _ATTRIBUTION_ONLY.match(text)) is not None:
+            return _tidy(_append(self.without_sources(prev), a.group("phrase"),
+                                 is_russian(prev)))
         m = (_SOURCE_ONLY_RU if ru else _SOURCE_ONLY_EN).match(text)
         if not m:
             return None

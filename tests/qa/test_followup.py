@@ -101,6 +101,23 @@ def test_a_question_with_its_own_topic_carries_nothing_over(history, q):
     assert r == Resolution(q, "standalone", None)
 
 
+@pytest.mark.parametrize("q, asked", [
+    ("Different question: which roads were closed?", "Which roads were closed?"),
+    ("ok, unrelated - how far is the border?", "How far is the border?"),
+    ("By the way, who wrote it?", "Who wrote it?"),
+    ("Кстати, а кто это написал?", "Кто это написал?"),
+    ("другой вопрос: где граница?", "Где граница?"),
+])
+def test_a_turn_announcing_a_new_topic_drops_the_marker_and_carries_nothing(q, asked):
+    r = res(q, ["How many people were hurt in the village?"])
+    assert r == Resolution(asked, "standalone", None)
+
+
+def test_words_calling_for_attention_do_not_make_a_new_topic():
+    r = res("Listen, and Fergana?", ["How many homes were looted?"])
+    assert r.kind == "constraint" and r.text.startswith("How many homes were looted")
+
+
 # ----------------------------------------------------------------------------- constraints
 
 
@@ -128,6 +145,25 @@ def test_any_follow_up_holding_only_a_source_keeps_the_topic(q):
 def test_a_source_with_a_topic_of_its_own_is_not_a_source_only_follow_up(q):
     r = res(q, ["How many homes were looted?"])
     assert r.kind != "constraint" and "looted" not in r.text
+
+
+@pytest.mark.parametrize("prev, q, expected", [
+    ("How many homes burned?", "according to the interior ministry",
+     "How many homes burned according to the interior ministry?"),
+    ("How many homes burned?", "only in the words of the elders?",
+     "How many homes burned in the words of the elders?"),
+    ("Сколько домов сгорело?", "а по словам старейшин?",
+     "Сколько домов сгорело, по словам старейшин?"),
+    ("Сколько домов сгорело?", "только со слов очевидцев",
+     "Сколько домов сгорело, со слов очевидцев?"),
+])
+def test_an_attribution_to_anyone_asks_the_previous_question_of_them(prev, q, expected):
+    assert res(q, [prev]) == Resolution(expected, "constraint", 0)
+
+
+def test_an_outlet_in_latin_letters_in_a_russian_follow_up():
+    r = res("а по The Fergana?", ["Сколько домов сгорело?"])
+    assert r.kind == "constraint" and fake_analyse(r.text).sources == (FERGANA,)
 
 
 def test_a_dotted_outlet_name_the_analyser_misses_is_still_found():
