@@ -23,6 +23,16 @@ from qa.settings import Settings
 _COMPATIBLE = {frozenset({"count", "quantity"}), frozenset({"date", "time"})}
 
 
+def top_indices(values: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` largest values, largest first (ties: lower index first), without
+    sorting the whole array (a full sort of the bank's cosines cost ~1 ms a trace)."""
+    n = min(max(n, 0), len(values))
+    if n == 0:
+        return np.empty(0, dtype=np.intp)
+    idx = np.arange(len(values)) if n == len(values) else np.argpartition(-values, n - 1)[:n]
+    return idx[np.lexsort((idx, -values[idx]))]
+
+
 @dataclass(frozen=True)
 class BankEntry:
     """One verified question of the bank, as stored in the index (seeds/bank/*.jsonl)."""
@@ -209,7 +219,7 @@ class Bank:
         skip = {exclude} if isinstance(exclude, str) else set(exclude)
         cos = self.cosines(vector, use_vector, language) if cos is None else cos
         out = []
-        for j in np.argsort(-cos):
+        for j in top_indices(cos, k + len(skip)):
             e = self.entries[int(j)]
             if e.id not in skip and cos[j] > -1.0:
                 out.append((e, float(cos[j])))
@@ -242,7 +252,7 @@ class Bank:
         ``exclude`` leaves one entry id out (for leave-one-out tuning); ``cos``:
         :meth:`cosines`, when already computed."""
         cos = self.cosines(vector, use_vector, question.language) if cos is None else cos
-        for j in np.argsort(-cos)[:Settings.value(self.settings, "bank_match_candidates")]:
+        for j in top_indices(cos, Settings.value(self.settings, "bank_match_candidates")):
             e = self.entries[int(j)]
             same_model = question.language == "en" and e.lang == "en"
             floor = min_cosine if same_model else min_cosine_use

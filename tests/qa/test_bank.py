@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from qa.bank import Bank, agree, near_miss_asked
+from qa.bank import Bank, agree, near_miss_asked, top_indices
 from qa.question import analyse
 
 
@@ -159,3 +159,10 @@ def test_a_bank_analysed_in_batches_matches_one_by_one():
     analyser.many(texts)
     assert nlp.calls == 0  # every English text and part was parsed in the batch
     assert [analyser(t) for t in texts] == [analyse(t, nlp.nlp) for t in texts]
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 6, 9])
+def test_top_indices_are_the_largest_first_as_a_full_sort_gives_them(n):
+    values = np.array([0.2, 0.9, -1.0, 0.9, 0.5, 0.1])
+    expected = sorted(range(len(values)), key=lambda i: (-values[i], i))[:n]
+    assert top_indices(values, n).tolist() == expected
