@@ -172,7 +172,8 @@ class Engine:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = (minilm_for_questions(self.settings.index.shared_cache_dir)
+            self._embedder = (minilm_for_questions(self.settings.index.shared_cache_dir,
+                                                   self.settings.onnx_int8)
                               if self.settings.onnx_questions else minilm())
         return self._embedder
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embed import ONE_THREAD_BATCH, OnnxQueryEmbedder, minilm
+from index.embed import ONE_THREAD_BATCH, ONNX_INT8_MIN_COSINE, OnnxQueryEmbedder, minilm
 
 QUESTIONS = ["How many people were killed?", "Who was driving the minivan in Sortobe?",
              "Сколько человек бежало в Кыргызстан?"]
@@ -20,7 +20,7 @@ def exported(real_engine) -> Path:
     folder = real_engine.settings.index.shared_cache_dir
     fast = OnnxQueryEmbedder(minilm(), folder)
     assert fast.fast
-    return next(folder.glob("minilm-*.onnx"))
+    return next(f for f in folder.glob("minilm-*.onnx") if not f.stem.endswith("-int8"))
 
 
 def test_question_vectors_equal_torch(exported):
@@ -48,3 +48,17 @@ def test_an_unusable_export_falls_back_to_torch(exported, tmp_path, monkeypatch,
     assert not fast.fast
     assert "through torch" in capsys.readouterr().err
     assert np.array_equal(fast.encode(QUESTIONS[:1]), minilm().encode(QUESTIONS[:1]))
+
+
+def test_the_int8_export_is_its_own_file_close_to_torch(exported, tmp_path):
+    (tmp_path / exported.name).write_bytes(exported.read_bytes())
+    int8 = OnnxQueryEmbedder(minilm(), tmp_path, int8=True)
+    made = tmp_path / f"{exported.stem}-int8.onnx"
+    assert int8.fast and made.exists() and made.stat().st_size < 0.8 * exported.stat().st_size
+    assert (tmp_path / exported.name).read_bytes() == exported.read_bytes()  # float32 kept
+    got = np.vstack([int8.encode([q]) for q in QUESTIONS])
+    cos = (got * minilm().encode(QUESTIONS)).sum(axis=1)
+    assert (cos >= ONNX_INT8_MIN_COSINE).all() and (cos < 0.99999).any()  # close, not equal
+    made.write_bytes(b"not an onnx model")  # a corrupt int8 file is made again
+    assert OnnxQueryEmbedder(minilm(), tmp_path, int8=True).fast
+    assert made.read_bytes()[:4] != b"not "
