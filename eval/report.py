@@ -62,6 +62,8 @@ BREAKDOWN_METRICS: tuple[str, ...] = tuple(
     m for m in METRICS
     if m not in {"verbatim_rate", "mean_quote_chars", "latency_p50_ms", "latency_p95_ms"}
 )
+#: The language rows also give latency (a Russian question takes the translation path).
+LANGUAGE_METRICS: tuple[str, ...] = (*BREAKDOWN_METRICS, "latency_p50_ms", "latency_p95_ms")
 
 
 def render_markdown(
@@ -84,7 +86,7 @@ def render_markdown(
             "",
         ]
     if by_lang:
-        parts += [f"## By language ({system})", "", breakdown_table(by_lang, BREAKDOWN_METRICS), ""]
+        parts += [f"## By language ({system})", "", breakdown_table(by_lang, LANGUAGE_METRICS), ""]
     parts += list(extra)
     if plot_name:
         parts += [f"![key metrics by question type]({plot_name})", ""]
