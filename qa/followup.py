@@ -589,7 +589,8 @@ class _Resolver:
             neg = "n't" if negated else ""
             after = [t for t in toks if aux is not None and t.i > aux.i]
             verb = next((t for t in after if t.pos_ == "VERB"), None)
-            if wh[0].dep_ == "det" and wh[0].head.i < aux.i and verb is not None and any(
+            if aux is not None and wh[0].dep_ == "det" and wh[0].head.i < aux.i and \
+                    verb is not None and any(
                     t.dep_ in ("nsubj", "nsubjpass") for t in after):
                 # "What car did the police stop?": the thing asked is the object, named as the
                 # answer named it ("Why did the police stop the Honda Odyssey?")
@@ -608,6 +609,16 @@ class _Resolver:
                 rest = " ".join(t.text for t in toks if t.i > aux.i)
                 return _tidy(f"Why {_neg(aux.text.lower(), negated)} {rest}?")
             root = next((t for t in toks if t.dep_ == "ROOT"), None)
+            if aux is None and root is not None and wh[0].dep_ == "det" and \
+                    wh[0].head.dep_ in ("nsubj", "nsubjpass") and wh[0].head.head.i == root.i:
+                # "Which market stayed closed?" -> "Why did the market (as the answer named it)
+                # stay closed?"; "Which road was shut?" -> "Why was the road shut?"
+                subj = self.asked_thing(p, doc, answer) or "the " + " ".join(
+                    t.text for t in wh[0].head.subtree if t.i != wh[0].i)
+                rest = " ".join(t.text for t in toks if t.i > root.i)
+                if root.lemma_ == "be":
+                    return _tidy(f"Why {_neg(root.text.lower(), negated)} {subj} {rest}?")
+                return _tidy(f"Why did{neg} {subj} {root.lemma_} {rest}?")
             if root is not None and root.pos_ == "VERB" and wh[0].dep_ == "nsubj":
                 rest = " ".join(t.text for t in toks if t.i > root.i)
                 return _tidy(f"Why did{neg} someone {root.lemma_} {rest}?")

@@ -321,6 +321,23 @@ def test_bare_why_turns_the_previous_question_round(real):
     assert real.analyse(r.text).answer_type == "cause"
 
 
+@pytest.mark.parametrize("prev, expected", [
+    ("Which bridge stayed closed after the riots?",
+     "Why did the bridge stay closed after the riots?"),
+    ("Which school was empty on Monday?", "Why was the school empty on Monday?"),
+])
+def test_bare_why_after_which_noun_with_no_auxiliary(real, prev, expected):
+    r = real("why?", [prev])
+    assert r.kind == "why" and r.text == expected
+
+
+def test_bare_why_after_which_noun_names_the_thing_as_the_answer_did(real):
+    answer = {"refused": False, "citations": [
+        {"quote": "The Tulpar market in Almaty stayed closed on Saturday.", "doc_id": "x"}]}
+    r = real("why?", [{"question": "Which market stayed closed on Saturday?", "answer": answer}])
+    assert r.kind == "why" and "Tulpar" in r.text and r.text.startswith("Why did")
+
+
 def test_a_why_follow_up_keeps_the_place_but_not_the_date(real):
     r = real("Why did they stop that car?", ["What did the police do in Sortobe on February 7?"])
     assert r.kind == "pronoun" and "the police" in r.text and "Sortobe" in r.text
