@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -408,7 +409,9 @@ class Engine:
         try:
             earlier = _clean_history(history, self.settings.max_question_chars)
             standalone = self.resolve(checked.text, earlier, loaded)
-        except Exception:  # a history we cannot use never stops the answer
+        except Exception as exc:  # a history we cannot use never stops the answer, but says so
+            print(f"[qa] follow-up not resolved ({type(exc).__name__}: {exc}); answered as "
+                  "asked", file=sys.stderr)
             standalone = checked.text
         resolved = standalone if standalone != checked.text else ""
         t, part_traces = self.traces(standalone, loaded)

@@ -95,6 +95,17 @@ def test_a_follow_up_is_resolved_and_a_new_topic_is_not(real_engine):
     assert alone == followed  # a question that stands alone: history changes nothing
 
 
+def test_a_follow_up_the_resolver_cannot_handle_is_answered_as_asked_and_said(
+        real_engine, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no parse")
+
+    monkeypatch.setattr(sys.modules["qa.engine"], "resolve", broken)
+    a = real_engine.answer("And injured?", history=["How many people were killed?"])
+    assert a.question == "And injured?" and a.resolved_question == ""
+    assert "follow-up not resolved (RuntimeError: no parse)" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("q", ["Who won the 2020 Champions League?",
                                "What did Nursultan Nazarbayev say about the clashes?"])
 def test_refusal_branch(real_engine, q):
