@@ -180,6 +180,8 @@ _DEMONSTRATIVES = frozenset("that this those these".split())
 #: What "which X" may ask for as a thing an answer names (not a person: person_referent)
 _THING_LABELS = frozenset("PRODUCT ORG FAC GPE LOC NORP EVENT WORK_OF_ART LAW".split())
 _PLACE_LABELS = frozenset("GPE LOC FAC".split())
+#: Prepositions of a place phrase a new place may replace ("on the bridge" -> "in Sortobe").
+_PLACE_PREP = frozenset("in on at near from around outside inside across".split())
 _ASKED_DEPS = frozenset("dobj nsubj nsubjpass pobj attr".split())
 _MANNER_ANAPHOR = re.compile(r"(?i)\b(?:(?:that|this)\s+way|(?:think|feel|believe|say|said|"
                              r"thought|felt|do|did)\s+so)\b")
@@ -193,6 +195,8 @@ _PEOPLE = frozenset("refugee villager child adult resident citizen protester rio
 _GENERIC = frozenset("people person persons individuals residents citizens ones".split())
 _EN_PREP = frozenset("in on at for from among during after before by with within near of "
                      "to".split())
+#: pymorphy3 parts of speech of function words (never the noun a fragment stands for).
+_RU_FUNCTION_POS = frozenset("PREP CONJ PRCL INTJ".split())
 _RU_PREP = frozenset("в во на по у о об от из с со за при для".split())
 
 
@@ -648,6 +652,18 @@ class _Resolver:
                 if head is not None:
                     new = re.sub(r"\bones?\b", head.text, frag)
                 return _tidy(f"{doc[:prep.i].text} {new} {doc[prep.right_edge.i + 1:].text}?")
+            # "and in Sortobe?" after "… on the bridge near Masanchi?": a place phrase replaces
+            # the previous place phrase, whatever its preposition; else it is added
+            obj = next((c for c in ftoks[0].children if c.dep_ == "pobj"), None)
+            if obj is not None and (obj.pos_ == "PROPN" or obj.ent_type_ in _PLACE_LABELS):
+                place = next((t for t in doc if t.dep_ == "prep" and t.lower_ in _PLACE_PREP
+                              and any(c.pos_ == "PROPN" or c.ent_type_ in _PLACE_LABELS
+                                      for c in t.subtree)), None)
+                if place is not None:
+                    return _tidy(f"{doc[:place.i].text} {frag} "
+                                 f"{doc[place.right_edge.i + 1:].text}?")
+                return _tidy(f"{p} {frag}?")
+            return ""
         # (b) "those who fled", "the injured", "injured": a new predicate for a count question
         pred = _predicate(fdoc)
         many = next((t for t in doc if t.lower_ in ("many", "much") and t.i > 0
@@ -669,7 +685,22 @@ class _Resolver:
             if runs:
                 s, e = runs[-1]
                 return _tidy(f"{p[:s]}{frag}{p[e:]}?")
-        # (e) otherwise the head noun of the previous question's object
+        # (e) one verb: "and end?" after "when did the clashes start?" swaps the main verb,
+        #     when the word reads as that verb in its place
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        if len(ftoks) == 1 and many is None and root is not None and root.pos_ == "VERB" and \
+                root.lemma_ not in ("be", "have", "do") and ftoks[0].text.islower():
+            # (the small parser reads "the strike end" as a compound noun, so the word is also
+            # read alone in a verb's slot: "They did not end it")
+            swapped = f"{doc[:root.i].text} {ftoks[0].text} {doc[root.i + 1:].text}"
+            sdoc = self.nlp(swapped)
+            new_root = sdoc[root.i] if root.i < len(sdoc) else None
+            probe = self.nlp(f"They did not {ftoks[0].text} it")[3]
+            if (new_root is not None and new_root.pos_ == "VERB" and new_root.dep_ == "ROOT"
+                    and new_root.tag_ == root.tag_) or (probe.pos_ == "VERB"
+                                                        and probe.tag_ == root.tag_):
+                return _tidy(swapped + "?")
+        # (f) otherwise the head noun of the previous question's object
         obj = next((t for t in doc if t.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass")
                     and t.pos_ in ("NOUN", "PROPN") and t.tag_ not in ("WP", "WDT")), None)
         if obj is not None and ftoks[-1].pos_ in ("NOUN", "PROPN"):
@@ -741,8 +772,7 @@ class _Resolver:
         doc = self.nlp(p)
         person = self.person_referent(p, pq, doc, answer)
         plural = _plural_referent(doc)
-        place = next((e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")), "") or \
-            _place_named(p, pq)
+        place = _place_referent(doc, p, pq)
         date = next((e.text for e in doc.ents if e.label_ in ("DATE", "TIME")), "")
         out = text
         event = re.match(r"(?i)^(when|where|why|how|what\s+time|what\s+day|on\s+what\s+date)\s+"
@@ -805,6 +835,7 @@ class _Resolver:
         # "why do they feel that way?", "why do they think so?": the manner is the previous
         # turn's predicate, which no phrase of this question holds
         dangling = dangling or unnamed_object or bool(_MANNER_ANAPHOR.search(out))
+        placed = bool(place) and bool(re.search(r"(?i)\bthere\b", out))
         if place:
             out = re.sub(r"(?i)\b(go|went|gone|going|come|came|coming|return\w*|flee|fled|"
                          r"move\w*|travel\w*|head\w*)\s+there\b", rf"\1 to {place}", out)
@@ -823,6 +854,8 @@ class _Resolver:
             have = {c.key for c in cq.constraints}
             # nor when it asks why: a reason is rarely dated where it is given
             kinds = ("name",) if cq.answer_type in ("date", "time", "cause") else ("name", "date")
+            if placed:  # "there" named the place: the previous question's other places are not
+                kinds = tuple(k for k in kinds if k != "name")  # asked about
             for c in pq.constraints:
                 if c.kind in kinds and c.key not in have and c.text not in out:
                     m = re.search(rf"\b(?:in|on|at|near|from)\s+(?:the\s+)?{re.escape(c.text)}"
@@ -1115,8 +1148,11 @@ def _same_form_noun(words: list, fragment: str, morph):
         if w.group(0).lower() == fragment.lower():
             return None  # the fragment is already in the previous question
     for w in words:
+        parses = morph.parse(w.group(0))
+        if parses[0].tag.POS in _RU_FUNCTION_POS:
+            continue  # "по" is first a preposition, though "ПО" (software) is a noun
         if any(p.tag.POS == "NOUN" and (p.tag.case, p.tag.number, p.tag.animacy) == want
-               for p in morph.parse(w.group(0))[:2]):
+               for p in parses[:2]):
             return w
     return None
 
@@ -1188,6 +1224,22 @@ def _has_verb_ru(text: str) -> bool:
     morph = russian()
     return any(morph.parse(w)[0].tag.POS in ("VERB", "PRTS", "ADJS", "INFN")
                for w in re.findall(r"[а-яёА-ЯЁ-]+", text))
+
+
+def _place_referent(doc, p: str, pq) -> str:
+    """The place "there" refers to: a named subject ("How far is Masanchi from the border?"),
+    else the first place entity that is not only a modifier of a common noun ("the Kyrgyz
+    border" is no place of its own), else :func:`_place_named`."""
+    names = [c.text for c in pq.constraints if c.kind == "name"]
+    for t in doc:
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PROPN" and (
+                run := next((n for n in names if t.text in n.split()), "")):
+            return run
+    for e in doc.ents:
+        if e.label_ in _PLACE_LABELS and not (e.root.dep_ in ("amod", "compound")
+                                             and e.root.head.pos_ == "NOUN"):
+            return e.text
+    return _place_named(p, pq)
 
 
 def _place_named(p: str, pq) -> str:

@@ -338,6 +338,35 @@ def test_bare_why_after_which_noun_names_the_thing_as_the_answer_did(real):
     assert r.kind == "why" and "Tulpar" in r.text and r.text.startswith("Why did")
 
 
+@pytest.mark.parametrize("prev, q, expected", [
+    ("Is there a police post on the road near Karakemer?", "and in Sortobe?",
+     "Is there a police post in Sortobe?"),
+    ("How many houses burned?", "and in Sortobe?", "How many houses burned in Sortobe?"),
+    ("When did the protest begin according to Fergana?", "and end?",
+     "When did the protest end according to Fergana?"),
+])
+def test_ellipsis_of_a_place_phrase_or_a_verb(real, prev, q, expected):
+    r = real(q, [prev])
+    assert r.kind == "ellipsis" and r.text == expected
+
+
+def test_a_place_phrase_that_is_not_a_place_is_not_swapped_in(real):
+    r = real("and in Daurov's account?", ["What were the attackers armed with?"])
+    assert "account" not in r.text or r.kind != "ellipsis" or "armed" not in r.text
+
+
+def test_there_is_the_named_subject_not_a_modifier(real):
+    r = real("how many people lived there in 2009?",
+             ["How far is Masanchi from the Kyrgyz border?"])
+    assert r.kind == "pronoun" and r.text == "How many people lived in Masanchi in 2009?"
+
+
+def test_russian_ellipsis_never_replaces_a_preposition():
+    r = resolve("а спецназ?", ["Во сколько начались столкновения по данным Vlast?"],
+                fake_analyse, aliases=ALIASES, outlets=OUTLETS)
+    assert "спецназ данным" not in r.text
+
+
 def test_a_why_follow_up_keeps_the_place_but_not_the_date(real):
     r = real("Why did they stop that car?", ["What did the police do in Sortobe on February 7?"])
     assert r.kind == "pronoun" and "the police" in r.text and "Sortobe" in r.text
