@@ -200,15 +200,33 @@ class Bank:
                 language: str) -> np.ndarray:
         """Cosine of the new question with every entry: MiniLM between English questions,
         multilingual USE across languages and between Russian ones (-1 where neither fits)."""
-        out = np.full(len(self.entries), -1.0)
-        if not self.entries:
+        return self.cosines_many([vector], [use_vector], language)[0]
+
+    def cosines_many(self, vectors: list[np.ndarray | None],
+                     use_vectors: list[np.ndarray | None], language: str) -> np.ndarray:
+        """:meth:`cosines` of several questions in one language (a multi-part question and its
+        parts), one row each, in one pass over the bank's vectors."""
+        out = np.full((len(vectors), len(self.entries)), -1.0)
+        if not self.entries or not vectors:
             return out
-        if language == "en" and vector is not None:
-            out[self._en_rows] = self._en_vectors @ vector
-            if use_vector is not None and self._other_use is not None:
-                out[self._other_rows] = self._other_use @ use_vector
-        elif use_vector is not None and self.use_vectors is not None:
-            out = self.use_vectors @ use_vector
+
+        def stacked(vs: list) -> tuple[list[int], np.ndarray | None]:
+            rows = [i for i, v in enumerate(vs) if v is not None]
+            return rows, (np.vstack([vs[i] for i in rows]).T if rows else None)
+
+        english = [language == "en" and v is not None for v in vectors]
+        rows, m = stacked([v if e else None for v, e in zip(vectors, english, strict=True)])
+        if m is not None:
+            out[np.ix_(rows, self._en_rows)] = (self._en_vectors @ m).T
+            urows, u = stacked([use_vectors[i] if english[i] else None
+                                for i in range(len(vectors))])
+            if u is not None and self._other_use is not None:
+                out[np.ix_(urows, self._other_rows)] = (self._other_use @ u).T
+        if self.use_vectors is not None:  # Russian, or English without its MiniLM vector
+            rows, u = stacked([u if not e else None
+                               for u, e in zip(use_vectors, english, strict=True)])
+            if u is not None:
+                out[rows] = (self.use_vectors @ u).T
         return out
 
     def neighbours(self, vector: np.ndarray | None, use_vector: np.ndarray | None,

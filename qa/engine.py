@@ -302,10 +302,12 @@ class Engine:
 
     def trace(self, text: str, loaded: Loaded | None = None, exclude_bank: str = "", *,
               question: Question | None = None,
-              vectors: dict[tuple[str, str], np.ndarray] | None = None) -> Trace:
+              vectors: dict[tuple[str, str], np.ndarray] | None = None,
+              bank_cos: np.ndarray | None = None) -> Trace:
         """Analyse, retrieve, rank, match the bank and decide refusal for a checked question
         (``question``: its analysis when already made, e.g. a part of a multi-part question
-        with the constraints it inherits; ``vectors``: from :meth:`vectors`)."""
+        with the constraints it inherits; ``vectors``: from :meth:`vectors`; ``bank_cos``: its
+        cosines with the bank, when already computed)."""
         loaded = loaded or self.loaded()
         corpus = loaded.corpus
         question = question or analyse(text, self.nlp, aliases=corpus.aliases)
@@ -313,7 +315,8 @@ class Engine:
         unknown = tuple(unknown_names(corpus, question, self.english_of(corpus),
                                       settings=self.settings))
         statements = self.statements(loaded, query)
-        bank_cos = loaded.bank.cosines(query.vector, query.use_vector, question.language)
+        if bank_cos is None:
+            bank_cos = loaded.bank.cosines(query.vector, query.use_vector, question.language)
         votes = loaded.bank.votes(query.vector, query.use_vector, question.language,
                                   exclude=exclude_bank, question=question, cos=bank_cos)
         ranked = rank(corpus, query, candidates(corpus, query, self.settings, statements),
@@ -343,10 +346,16 @@ class Engine:
         question is refused only when the whole and every part are)."""
         loaded = loaded or self.loaded()
         whole = analyse(text, self.nlp, aliases=loaded.corpus.aliases)
-        vectors = self.vectors([whole.text, *(p.text for p in whole.parts)], whole.language)
-        t = self.trace(text, loaded, question=whole, vectors=vectors)
-        return t, tuple(self.trace(p.text, loaded, question=p, vectors=vectors)
-                        for p in whole.parts)
+        texts = [whole.text, *(p.text for p in whole.parts)]
+        vectors = self.vectors(texts, whole.language)
+        models = self.models_for(whole.language)
+        cos = loaded.bank.cosines_many(  # the whole and its parts in one pass over the bank
+            [vectors.get(("minilm", t)) if "minilm" in models else None for t in texts],
+            [vectors.get(("use", t)) if "use" in models else None for t in texts],
+            whole.language)
+        t = self.trace(text, loaded, question=whole, vectors=vectors, bank_cos=cos[0])
+        return t, tuple(self.trace(p.text, loaded, question=p, vectors=vectors, bank_cos=c)
+                        for p, c in zip(whole.parts, cos[1:], strict=True))
 
     @staticmethod
     def statements(loaded: Loaded, query: Query) -> frozenset[int]:

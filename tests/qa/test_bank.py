@@ -166,3 +166,28 @@ def test_top_indices_are_the_largest_first_as_a_full_sort_gives_them(n):
     values = np.array([0.2, 0.9, -1.0, 0.9, 0.5, 0.1])
     expected = sorted(range(len(values)), key=lambda i: (-values[i], i))[:n]
     assert top_indices(values, n).tolist() == expected
+
+
+def _unit(rng, n, d):
+    v = rng.normal(size=(n, d)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_cosines_of_several_questions_equal_one_at_a_time():
+    rng = np.random.default_rng(0)
+    items = [{"id": f"q{i}", "question": f"q{i}", "lang": "en" if i % 3 else "ru"}
+             for i in range(12)]
+    bank = Bank(items, _unit(rng, 12, 8), _unit(rng, 12, 5), ("dev",), analyse=None)
+    vecs, uses = list(_unit(rng, 3, 8)), list(_unit(rng, 3, 5))
+    for language, minilm in (("en", vecs), ("en", [vecs[0], None, vecs[2]]),
+                             ("ru", [None] * 3)):
+        many = bank.cosines_many(minilm, uses, language)
+        for i in range(3):
+            one = np.full(12, -1.0)
+            if language == "en" and minilm[i] is not None:
+                one[bank.english] = bank.vectors[bank.english] @ minilm[i]
+                one[~bank.english] = bank.use_vectors[~bank.english] @ uses[i]
+            else:
+                one = bank.use_vectors @ uses[i]
+            assert np.allclose(many[i], one, atol=1e-6)
+            assert np.allclose(bank.cosines(minilm[i], uses[i], language), one, atol=1e-6)
