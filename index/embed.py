@@ -225,15 +225,22 @@ class OnnxQueryEmbedder:
 def _int8(fp32: Path) -> bytes:
     """The float32 export with per-channel int8 weights in its MatMuls (onnxruntime's dynamic
     quantisation; the other operators keep float32)."""
+    import logging
     import tempfile
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "int8.onnx"
-        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True,
-                         op_types_to_quantize=["MatMul"])
-        return out.read_bytes()
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # its advice to pre-process the graph is not for readers
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "int8.onnx"
+            quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True,
+                             op_types_to_quantize=["MatMul"])
+            return out.read_bytes()
+    finally:
+        root.setLevel(level)
 
 
 @lru_cache(maxsize=1)
