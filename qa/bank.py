@@ -218,8 +218,8 @@ class Bank:
         rows, m = stacked([v if e else None for v, e in zip(vectors, english, strict=True)])
         if m is not None:
             out[np.ix_(rows, self._en_rows)] = (self._en_vectors @ m).T
-            urows, u = stacked([use_vectors[i] if english[i] else None
-                                for i in range(len(vectors))])
+            urows, u = stacked([u if e else None
+                                for u, e in zip(use_vectors, english, strict=True)])
             if u is not None and self._other_use is not None:
                 out[np.ix_(urows, self._other_rows)] = (self._other_use @ u).T
         if self.use_vectors is not None:  # Russian, or English without its MiniLM vector

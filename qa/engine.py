@@ -348,10 +348,8 @@ class Engine:
         whole = analyse(text, self.nlp, aliases=loaded.corpus.aliases)
         texts = [whole.text, *(p.text for p in whole.parts)]
         vectors = self.vectors(texts, whole.language)
-        models = self.models_for(whole.language)
         cos = loaded.bank.cosines_many(  # the whole and its parts in one pass over the bank
-            [vectors.get(("minilm", t)) if "minilm" in models else None for t in texts],
-            [vectors.get(("use", t)) if "use" in models else None for t in texts],
+            [vectors.get(("minilm", t)) for t in texts], [vectors.get(("use", t)) for t in texts],
             whole.language)
         t = self.trace(text, loaded, question=whole, vectors=vectors, bank_cos=cos[0])
         return t, tuple(self.trace(p.text, loaded, question=p, vectors=vectors, bank_cos=c)
