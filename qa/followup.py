@@ -1227,12 +1227,13 @@ def _has_verb_ru(text: str) -> bool:
 
 
 def _place_referent(doc, p: str, pq) -> str:
-    """The place "there" refers to: a named subject ("How far is Masanchi from the border?"),
-    else the first place entity that is not only a modifier of a common noun ("the Kyrgyz
-    border" is no place of its own), else :func:`_place_named`."""
+    """The place "there" refers to: a named subject that is no person or body ("How far is
+    Masanchi from the border?"), else the first place entity that is not only a modifier of a
+    common noun ("the Kyrgyz border" is no place of its own), else :func:`_place_named`."""
     names = [c.text for c in pq.constraints if c.kind == "name"]
     for t in doc:
-        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PROPN" and (
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PROPN" and \
+                t.ent_type_ in ("", *_PLACE_LABELS) and (
                 run := next((n for n in names if t.text in n.split()), "")):
             return run
     for e in doc.ents:

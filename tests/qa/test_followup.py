@@ -361,6 +361,11 @@ def test_there_is_the_named_subject_not_a_modifier(real):
     assert r.kind == "pronoun" and r.text == "How many people lived in Masanchi in 2009?"
 
 
+def test_there_is_never_a_person_who_is_the_subject(real):
+    r = real("what happened there?", ["Where does Tokayev work in Astana?"])
+    assert "in Tokayev" not in r.text
+
+
 def test_russian_ellipsis_never_replaces_a_preposition():
     r = resolve("а спецназ?", ["Во сколько начались столкновения по данным Vlast?"],
                 fake_analyse, aliases=ALIASES, outlets=OUTLETS)
