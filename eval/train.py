@@ -1,11 +1,12 @@
 """Train the ranker, the confidence and answerability models, and choose the thresholds: all on
-the dev split only. ``python -m eval.train`` (``make train``); seeded, a minute or two on 2 cores.
+the dev split only. ``python -m eval.train`` (``make train``); seeded, about 3 minutes on 2 cores
+(with ``eval.tune_refusal`` after it, under 5), on a fixed sample of ``TRAIN_QUESTIONS``.
 
 1. For every dev question, the candidates and their features (qa.rank.FEATURES) with the label
    "this sentence overlaps a gold evidence quote".
-2. Model choice by 5-fold cross-validation grouped by question: logistic regression at several
-   strengths and boosted trees (``RANKER_TREES``), compared on first-quote accuracy; logistic
-   regression is kept unless the trees are clearly better (``CLEARLY_BETTER``: it is a dot
+2. Model choice by 5-fold cross-validation grouped by question: logistic regression
+   (``RANKER_LR_C``) and boosted trees (``RANKER_TREES``), compared on first-quote accuracy;
+   logistic regression is kept unless the trees are clearly better (``CLEARLY_BETTER``: it is a dot
    product at run time and a small file; the trees are walked as arrays by qa.rank.Trees).
 3. Out-of-fold ranker scores give each question its QUESTION_FEATURES; a logistic regression
    learns P(first quote right) (``confidence``, calibrated) and boosted trees P(answerable)
@@ -35,7 +36,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
-from eval import scorer
+from eval import parallel, scorer, split
 from qa.rank import (
     FEATURES,
     QUESTION_FEATURES,
@@ -63,8 +64,21 @@ MAX_FALSE_REFUSAL_RU = 0.05
 LIKELY_PRECISION = 0.6
 BANK_PRECISION = {"minilm": 0.9, "use": 0.95}
 FOLDS = 5
+#: Dev questions the models and thresholds learn from (``--questions``; see
+#: :func:`training_questions`): ``make train`` must stay under 5 minutes on 2 cores, and every
+#: dev question costs ~60 ms of training (features, cross-validation, selection grid and the
+#: end-to-end refusal traces)
+TRAIN_QUESTIONS = 6000
 #: Dev questions encoded per batch when collecting features.
 ENCODE_BATCH = 64
+
+
+def training_questions(n: int = 0) -> list[dict]:
+    """The dev questions models and thresholds learn from: a fixed stratified sample of ``n``
+    (eval.split.sample: every type and language keeps its share, twins mostly together), or
+    all of them when ``n`` is 0. The bank always holds every dev question."""
+    items = [i for i in scorer.load_items() if i.get("split") == "dev"]
+    return split.sample(items, n) if n else items
 
 
 def _overlaps(doc: str, s: int, e: int, gold: list[tuple[str, int, int]]) -> bool:
@@ -94,15 +108,46 @@ def _close(bank, query, settings: Settings) -> frozenset[str]:
     return frozenset(bank.entries[j].id for j in np.flatnonzero(cos >= floors))
 
 
-def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
-    """Per question: features, labels, sentence ids and what question features need."""
-    from qa.question import analyse
+def collect(engine, items: list[dict], seeds: dict[str, str],
+            pool: parallel.Shared | None = None) -> list[dict]:
+    """Per question: features, labels, sentence ids and what question features need (the
+    questions shared between ``pool``'s processes, the rows in the items' order)."""
+    from qa.engine import ANALYSES
 
+    pool = pool or parallel.Shared(engine, 1)
+    # the dev questions are the dev bank's entries: analysed once, in batches, shared between
+    # the processes, and kept on disk (qa.engine.ANALYSES) for eval.tune_refusal and the next run
+    bank = engine.bank_of(engine.corpus(), ("dev",))
+    if todo := bank.unanalysed():
+        started = time.perf_counter()
+        for made in pool.run(_analyse_share, [(s,) for s in parallel.split(todo, pool.workers)]):
+            bank.learn(made)
+        ANALYSES.save()
+        print(f"[train] {len(todo)} dev bank questions analysed in "
+              f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+    known = bank.analyses([e.question for e in bank.entries])
+    same_fact = _same_fact(items)
+    shares = parallel.split(items, pool.workers)
+    return parallel.merge(pool.run(_collect_share, [
+        (share, seeds, {i["id"]: same_fact[i["id"]] for i in share}, known if k else None)
+        for k, share in enumerate(shares)]))
+
+
+def _analyse_share(engine, texts: list[str]) -> dict:
+    """Analyses of some dev bank questions, made in one process."""
+    return engine.bank_of(engine.corpus(), ("dev",)).analyses(texts)
+
+
+def _collect_share(engine, items: list[dict], seeds: dict[str, str],
+                   same_fact: dict[str, frozenset[str]], known: dict | None) -> list[dict]:
+    """:func:`collect` for some of the questions, in one process (``known``: the bank's
+    analyses, for a process that has not made them all)."""
     corpus = engine.corpus()
     bank = engine.bank_of(corpus, ("dev",))
-    same_fact = _same_fact(items)
+    if known:
+        bank.learn(known)
     out = []
-    analysed = [analyse(item["question"], engine.nlp, aliases=corpus.aliases) for item in items]
+    analysed = [bank.analyse(item["question"]) for item in items]
     vectors: dict[tuple[str, str], np.ndarray] = {}
     for lang in {q.language for q in analysed}:  # encoded in batches, not one by one
         texts = [q.text for q in analysed if q.language == lang]
@@ -136,7 +181,8 @@ def collect(engine, items: list[dict], seeds: dict[str, str]) -> list[dict]:
                     "answerable": bool(item.get("answerable", True)),
                     "recall": bool(y.any()) if gold else None})
         if n % 100 == 0:
-            print(f"[train] features for {n}/{len(items)} questions", file=sys.stderr)
+            print(f"[train] features for {n}/{len(items)} questions of one share",
+                  file=sys.stderr)
     return out
 
 
@@ -158,9 +204,10 @@ def cross_validate(rows: list[dict]) -> tuple[dict[str, float], dict[str, list[n
     """First-quote accuracy of each model kind by grouped CV, and out-of-fold scores."""
     ans = [r for r in rows if r["answerable"] and len(r["ids"])]
     folds = list(GroupKFold(n_splits=FOLDS).split(ans, groups=[r["item"]["id"] for r in ans]))
-    kinds = {"lr C=0.1": 0.1, "lr C=1": 1.0, "lr C=10": 10.0, "boosting": None}
+    kinds = {f"lr C={c:g}": c for c in RANKER_LR_C} | {"boosting": None}
     results, oof = {}, {}
     for name, c in kinds.items():
+        started = time.perf_counter()
         scores: list[np.ndarray | None] = [None] * len(ans)
         for train, test in folds:
             x = np.vstack([ans[i]["x"] for i in train])
@@ -175,6 +222,8 @@ def cross_validate(rows: list[dict]) -> tuple[dict[str, float], dict[str, list[n
                     scores[i] = lin.logit(ans[i]["x"])
         results[name] = _top1(ans, scores)
         oof[name] = scores
+        print(f"[train] cross-validation, {name}: {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)
     return results, oof
 
 
@@ -224,6 +273,9 @@ ANSWERABLE_TREES = {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 8,
 #: 200 × 31 leaves 0.601, 400 × 8 leaves 0.602, logistic regression 0.588 on 1,942 questions).
 RANKER_TREES = {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 15,
                 "min_samples_leaf": 80}
+#: The logistic regression's strengths compared by the CV. 0.1, 1 and 10 gave the same dev
+#: first-quote accuracy to the last digit (0.5820 on 13,253 questions, stop 31), 15 s each
+RANKER_LR_C = (1.0,)
 #: How much higher the trees' CV first-quote accuracy must be for them to replace the regression.
 CLEARLY_BETTER = 0.005
 
@@ -271,12 +323,14 @@ def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     return float(total)
 
 
-def tune_bank(engine, rows: list[dict], seeds: dict[str, str]) -> dict[str, float]:
-    """Leave-one-out bank matching over dev (the questions as :func:`collect` analysed them):
-    thresholds and the precision at them."""
+def tune_bank(engine, rows: list[dict], seeds: dict[str, str],
+              every: list[dict] | None = None) -> dict[str, float]:
+    """Leave-one-out bank matching over dev (the questions as :func:`collect` analysed them,
+    each matched against the whole dev bank, ``every``: all dev items, whose evidence judges a
+    match): thresholds and the precision at them."""
     corpus = engine.loaded().corpus
     bank = engine.bank_of(corpus, ("dev",))
-    by_id = {r["item"]["id"]: r["item"] for r in rows}
+    by_id = {i["id"]: i for i in every or [r["item"] for r in rows]}
     results: dict[str, list[tuple[float, bool]]] = {"minilm": [], "use": []}
     for r in rows:
         item, query = r["item"], r["query"]
@@ -328,49 +382,87 @@ def _vectors_of(query) -> dict[tuple[str, str], np.ndarray]:
     return {k: v for k, v in pairs if v is not None}
 
 
-def tune_selection(engine, rows: list[dict], seeds: dict[str, str]) -> dict[str, float]:
+def tune_selection(engine, rows: list[dict], seeds: dict[str, str], model_file: Path,
+                   pool: parallel.Shared | None = None) -> dict[str, float]:
     """The selection settings with the best mean of citation recall, precision and
-    must-include accuracy on the answerable dev questions (bank off, models as trained; the
-    questions as :func:`collect` analysed and encoded them)."""
-    import itertools
-
-    from qa.select import select
-
-    corpus = engine.corpus()
-    sents = corpus.store.sentences
-    traced = [(r["item"], engine.trace(r["item"]["question"], question=r["query"].question,
-                                       vectors=_vectors_of(r["query"])))
-              for r in rows if r["answerable"]]
+    must-include accuracy on the answerable dev questions (bank off, the models of
+    ``model_file``; the questions as :func:`collect` analysed and encoded them). The questions
+    are traced and scored in ``pool``'s processes; each gives, per setting, the sums
+    and counts of the three metrics, so the means are the same as over all questions at once."""
+    answerable = [(r["item"], r["query"].question, _vectors_of(r["query"]))
+                  for r in rows if r["answerable"]]
+    pool = pool or parallel.Shared(engine, 1)
+    shares = parallel.split(answerable, pool.workers)
+    sums = np.sum([np.asarray(s) for s in pool.run(
+        _selection_sums, [(share, seeds, str(model_file)) for share in shares])], axis=0)
     best, best_score = {}, -1.0
     keys = list(SELECTION_GRID)
-    for values in itertools.product(*SELECTION_GRID.values()):
-        settings = replace(engine.settings, **dict(zip(keys, values, strict=True)))
-        answers = []
-        for _item, t in traced:
-            ids = select(t.ranked, corpus, t.question, settings, t.statements)
-            answers.append({"refused": False, "citations": [
-                {"n": n, "doc_id": sents[s].doc_id, "start": sents[s].start, "end": sents[s].end,
-                 "quote": sents[s].text} for n, s in enumerate(ids, 1)]})
-        its = [i for i, _ in traced]
-        score = (scorer.citation_recall(its, answers, seeds)
-                 + scorer.citation_precision(its, answers, seeds)
-                 + scorer.must_include_accuracy(its, answers)) / 3
+    for values, (r, nr, p, n_p, m, nm) in zip(itertools.product(*SELECTION_GRID.values()), sums,
+                                               strict=True):
+        score = round(sum(v / n if n else float("nan") for v, n in ((r, nr), (p, n_p), (m, nm)))
+                      / 3, 12)  # rounded: sums added in another order must not break a tie
         if score > best_score:
             best, best_score = dict(zip(keys, values, strict=True)), score
     return {**best, "selection_dev_score": round(best_score, 4)}
 
 
+def _selection_sums(engine, questions: list[tuple], seeds: dict[str, str],
+                    model_file: str) -> list[tuple[float, int, float, int, float, int]]:
+    """Per setting of SELECTION_GRID (in ``itertools.product`` order): the sum and count of
+    citation recall, citation precision and must-include over ``questions``, in one process.
+    A question's selection is scored once however many settings choose it."""
+    from qa.rank import Models
+    from qa.select import select
+
+    engine.models = Models.load(Path(model_file))
+    corpus = engine.corpus()
+    sents = corpus.store.sentences
+    traced = [(item, engine.trace(item["question"], question=q, vectors=vectors))
+              for item, q, vectors in questions]
+    print(f"[train] selection: {len(traced)} answerable dev questions traced in one share",
+          file=sys.stderr)
+    scored: dict[tuple[int, tuple[int, ...]], tuple[float, float, float]] = {}
+
+    def scores(k: int, item: dict, ids: tuple[int, ...]) -> tuple[float, float, float]:
+        if (known := scored.get((k, ids))) is None:
+            answer = [{"refused": False, "citations": [
+                {"n": n, "doc_id": sents[s].doc_id, "start": sents[s].start,
+                 "end": sents[s].end, "quote": sents[s].text} for n, s in enumerate(ids, 1)]}]
+            known = scored[k, ids] = (scorer.citation_recall([item], answer, seeds),
+                                      scorer.citation_precision([item], answer, seeds),
+                                      scorer.must_include_accuracy([item], answer))
+        return known
+
+    keys = list(SELECTION_GRID)
+    out = []
+    for values in itertools.product(*SELECTION_GRID.values()):
+        settings = replace(engine.settings, **dict(zip(keys, values, strict=True)))
+        total = [0.0, 0, 0.0, 0, 0.0, 0]
+        for k, (item, t) in enumerate(traced):
+            for j, v in enumerate(scores(k, item, tuple(select(t.ranked, corpus, t.question,
+                                                                settings, t.statements)))):
+                if v == v:  # a metric that does not apply to the question is nan
+                    total[2 * j] += v
+                    total[2 * j + 1] += 1
+        out.append(tuple(total))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.train", description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=MODEL_FILE)
+    ap.add_argument("--questions", type=int, default=TRAIN_QUESTIONS,
+                    help="train on a fixed stratified sample of this many dev questions "
+                         f"(0: all; default {TRAIN_QUESTIONS}); the bank holds every dev one")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     from qa.engine import Engine
     from qa.settings import Settings
 
     engine = Engine(replace(Settings.from_env(), bank_splits=()))
+    pool = parallel.Shared(engine).__enter__()  # the other process warms up beside this one
     engine.warm_up()
-    items = [i for i in scorer.load_items() if i.get("split") == "dev"]
+    items = training_questions(args.questions)
     seeds = scorer.load_seeds()
     timings: dict[str, float] = {}
     last = t0
@@ -383,53 +475,51 @@ def main(argv: list[str] | None = None) -> int:
         last = now
 
     stage("warm-up")
-    rows = collect(engine, items, seeds)
-    stage("features")
-    with_gold = [r for r in rows if r["recall"] is not None]
-    recall = float(np.mean([r["recall"] for r in with_gold])) if with_gold else float("nan")
-    cv, oof = cross_validate(rows)
-    stage("cross-validation")
-    print(f"[train] candidate recall (dev): {recall:.3f}; CV first-quote accuracy: {cv}",
-          file=sys.stderr)
-    lr_kinds = {k: v for k, v in cv.items() if k.startswith("lr")}
-    best_lr = max(lr_kinds, key=lambda k: (lr_kinds[k], -abs(float(k.split("=")[1]) - 1)))
-    best = "boosting" if cv["boosting"] >= cv[best_lr] + CLEARLY_BETTER else best_lr
-    x_all = np.vstack([r["x"] for r in rows if r["answerable"] and len(r["ids"])])
-    y_all = np.concatenate([r["y"] for r in rows if r["answerable"] and len(r["ids"])])
-    ranker = (_fit_trees(x_all, y_all, RANKER_TREES, FEATURES) if best == "boosting"
-              else _fit_lr(x_all, y_all, float(best_lr.split("=")[1])))
-    # question-level models on out-of-fold ranker scores (unanswerable rows: the full ranker)
-    ans_rows = [r for r in rows if r["answerable"] and len(r["ids"])]
-    oof_by_id = {r["item"]["id"]: s for r, s in zip(ans_rows, oof[best], strict=True)}
+    with pool:  # the other process stops when the per-question work is done
+        rows = collect(engine, items, seeds, pool)
+        stage("features")
+        with_gold = [r for r in rows if r["recall"] is not None]
+        recall = float(np.mean([r["recall"] for r in with_gold])) if with_gold else float("nan")
+        cv, oof = cross_validate(rows)
+        stage("cross-validation")
+        print(f"[train] candidate recall (dev): {recall:.3f}; CV first-quote accuracy: {cv}",
+              file=sys.stderr)
+        lr_kinds = {k: v for k, v in cv.items() if k.startswith("lr")}
+        best_lr = max(lr_kinds, key=lambda k: (lr_kinds[k], -abs(float(k.split("=")[1]) - 1)))
+        best = "boosting" if cv["boosting"] >= cv[best_lr] + CLEARLY_BETTER else best_lr
+        x_all = np.vstack([r["x"] for r in rows if r["answerable"] and len(r["ids"])])
+        y_all = np.concatenate([r["y"] for r in rows if r["answerable"] and len(r["ids"])])
+        ranker = (_fit_trees(x_all, y_all, RANKER_TREES, FEATURES) if best == "boosting"
+                  else _fit_lr(x_all, y_all, float(best_lr.split("=")[1])))
+        # question-level models on out-of-fold ranker scores (unanswerable rows: the full ranker)
+        ans_rows = [r for r in rows if r["answerable"] and len(r["ids"])]
+        oof_by_id = {r["item"]["id"]: s for r, s in zip(ans_rows, oof[best], strict=True)}
 
-    def ranker_for(r: dict) -> np.ndarray:
-        s = oof_by_id.get(r["item"]["id"])
-        return s if s is not None else (ranker.logit(r["x"]) if len(r["ids"]) else np.zeros(0))
+        def ranker_for(r: dict) -> np.ndarray:
+            s = oof_by_id.get(r["item"]["id"])
+            return s if s is not None else (ranker.logit(r["x"]) if len(r["ids"]) else np.zeros(0))
 
-    qx, right, answerable = question_rows(rows, ranker_for)
-    p_right = _out_of_fold(_fit_plain, qx, right)
-    p_ans = _out_of_fold(_fit_trees, qx, answerable)
-    russian = np.asarray([r["item"]["lang"] == "ru" for r in rows])
-    refuse_below, rec, frr = choose_refusal(p_ans[~russian], answerable[~russian])
-    refuse_below_ru, rec_ru, frr_ru = choose_refusal(p_ans[russian], answerable[russian],
-                                                     MAX_FALSE_REFUSAL_RU)
-    confidence = _fit_plain(qx, right)
-    likely_at, likely_precision, likely_share = choose_likely(p_right, right)
-    answerable_model = _fit_trees(qx, answerable)
-    stage("question models")
-    bank = tune_bank(engine, rows, seeds)
-    stage("bank thresholds")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"ranker": ranker.to_dict(), "confidence":
-                                    confidence.to_dict(), "answerable":
-                                    answerable_model.to_dict(),
-                                    "refuse_below": refuse_below,
-                                    "refuse_below_ru": refuse_below_ru}) + "\n")
-    from qa.rank import Models
-
-    engine.models = Models.load(args.out)
-    selection = tune_selection(engine, rows, seeds)
-    stage("selection settings")
+        qx, right, answerable = question_rows(rows, ranker_for)
+        p_right = _out_of_fold(_fit_plain, qx, right)
+        p_ans = _out_of_fold(_fit_trees, qx, answerable)
+        russian = np.asarray([r["item"]["lang"] == "ru" for r in rows])
+        refuse_below, rec, frr = choose_refusal(p_ans[~russian], answerable[~russian])
+        refuse_below_ru, rec_ru, frr_ru = choose_refusal(p_ans[russian], answerable[russian],
+                                                         MAX_FALSE_REFUSAL_RU)
+        confidence = _fit_plain(qx, right)
+        likely_at, likely_precision, likely_share = choose_likely(p_right, right)
+        answerable_model = _fit_trees(qx, answerable)
+        stage("question models")
+        bank = tune_bank(engine, rows, seeds, training_questions())
+        stage("bank thresholds")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"ranker": ranker.to_dict(), "confidence":
+                                        confidence.to_dict(), "answerable":
+                                        answerable_model.to_dict(),
+                                        "refuse_below": refuse_below,
+                                        "refuse_below_ru": refuse_below_ru}) + "\n")
+        selection = tune_selection(engine, rows, seeds, args.out, pool)
+        stage("selection settings")
     report = {
         "dev_questions": len(items), "dev_answerable": int(answerable.sum()),
         "candidate_recall": round(recall, 4), "cv_first_quote": {k: round(v, 4)

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from eval import scorer
+from eval import parallel, scorer
+from eval.train import TRAIN_QUESTIONS, training_questions
 from qa.settings import MODEL_FILE, Settings
 
 FOLDS = 5
@@ -70,16 +71,29 @@ def fold_of(item: dict) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % FOLDS
 
 
-def decide(engine, items: list[dict]) -> list[Decided]:
-    """Each dev item traced with the bank of the other folds and the model refusal off."""
+def decide(engine, every: list[dict], items: list[dict],
+           pool: parallel.Shared | None = None) -> list[Decided]:
+    """Each of ``items`` traced with the bank of the other folds and the model refusal off
+    (``every``: all dev items, whose folds the banks follow; the items shared between
+    ``pool``'s processes)."""
+    from qa.engine import ANALYSES
+
+    engine.loaded().bank.prepare()  # the dev bank, analysed at warm-up; saved for the others
+    ANALYSES.save()
+    fold_by_id = {str(i["id"]): fold_of(i) for i in every}
+    pool = pool or parallel.Shared(engine, 1)
+    return parallel.merge(pool.run(
+        _decide_share, [(share, fold_by_id) for share in parallel.split(items, pool.workers)]))
+
+
+def _decide_share(engine, items: list[dict], fold_by_id: dict[str, int]) -> list[Decided]:
+    """:func:`decide` for some of the items, in one process (the order: by fold, then as
+    given)."""
     from qa.inputs import check_question
 
-    full = engine.loaded().bank  # the dev bank (the engine's settings), analysed at warm-up
-    full.prepare()
+    full = engine.loaded().bank  # the dev bank (the engine's settings)
     engine.models = replace(engine.models, refuse_below=0.0, refuse_below_ru=0.0)
-    fold_by_id = {str(i["id"]): fold_of(i) for i in items}
     out: list[Decided] = []
-    done = 0
     for k in range(FOLDS):
         keep = [j for j, e in enumerate(full.entries) if fold_by_id.get(e.id, -1) != k]
         engine.replace_bank(full.subset(keep))
@@ -87,15 +101,15 @@ def decide(engine, items: list[dict]) -> list[Decided]:
             checked = check_question(item["question"], engine.settings.max_question_chars)
             if checked.problem:
                 continue
-            whole, parts = engine.traces(checked.text)
+            whole, parts = engine.traces(checked.text, question=full.analyse(checked.text))
             out.append(Decided(str(item["id"]), str(item.get("twin") or ""), item["lang"],
                                item["type"], bool(item.get("answerable", True)),
                                tuple((bool(t.reason), t.match is not None, t.p_answerable)
                                      for t in (whole, *parts))))
-            done += 1
-            if done % 500 == 0:
-                print(f"[tune_refusal] {done}/{len(items)} dev questions traced",
-                      file=sys.stderr)
+            if len(out) % 500 == 0:
+                print(f"[tune_refusal] {len(out)}/{len(items)} dev questions of one share "
+                      "traced", file=sys.stderr)
+    engine.replace_bank(full)
     return out
 
 
@@ -135,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.tune_refusal",
                                  description=__doc__.splitlines()[0])
     ap.add_argument("--model", type=Path, default=MODEL_FILE)
+    ap.add_argument("--questions", type=int, default=TRAIN_QUESTIONS,
+                    help="trace a fixed stratified sample of this many dev questions (0: all; "
+                         f"default {TRAIN_QUESTIONS}, as eval.train)")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     ap.add_argument("--languages", nargs="+", choices=("en", "ru"), default=["en", "ru"],
                     help="tune these languages' thresholds only (the others are kept)")
@@ -143,16 +160,19 @@ def main(argv: list[str] | None = None) -> int:
     from qa.engine import Engine
 
     engine = Engine(replace(Settings.from_env(), bank_splits=("dev",)))
+    pool = parallel.Shared(engine).__enter__()  # the other process warms up beside this one
     engine.warm_up()
     before = engine.models
-    items = [i for i in scorer.load_items() if i.get("split") == "dev"]
+    every = [i for i in scorer.load_items() if i.get("split") == "dev"]
+    items = training_questions(args.questions)
     wanted = set(args.languages)
     if "en" not in wanted:  # Russian only, with the English twins the comparison needs
         twins = {str(i.get("twin")) for i in items if i.get("lang") == "ru" and i.get("twin")}
         items = [i for i in items if i.get("lang") == "ru" or str(i["id"]) in twins]
     elif "ru" not in wanted:
         items = [i for i in items if i.get("lang") != "ru"]
-    rows = decide(engine, items)
+    with pool:
+        rows = decide(engine, every, items, pool)
     model = json.loads(args.model.read_text(encoding="utf-8"))
     record = model.setdefault("training", {}).get("refusal_end_to_end", {})
     chosen: dict[str, dict] = {lang: record[lang] for lang in ("en", "ru")

@@ -178,6 +178,30 @@ class Bank:
         for e in self.entries:
             self._analyse(e.question)
 
+    def analyse(self, text: str) -> Question:
+        """The analysis of ``text`` through the bank's memo: a bank question's is the one made
+        at :meth:`prepare` (training analyses its dev questions once, as bank entries)."""
+        return self._analyse(text)
+
+    def unanalysed(self) -> list[str]:
+        """The entries' questions the memo holds no analysis of yet."""
+        texts = [e.question for e in self.entries]
+        unknown = getattr(self._analyse, "unknown", None)
+        return unknown(texts) if unknown is not None else texts
+
+    def analyses(self, texts: list[str]) -> dict[str, Question]:
+        """``text -> analysis`` for ``texts``, the unknown ones analysed in batches."""
+        many = getattr(self._analyse, "many", None)
+        if many is not None:
+            many(texts)
+        return {t: self._analyse(t) for t in texts}
+
+    def learn(self, analyses: dict[str, Question]) -> None:
+        """Keep analyses another process made, so this one never makes them again."""
+        learn = getattr(self._analyse, "learn", None)
+        if learn is not None:
+            learn(analyses)
+
     def subset(self, keep: list[int]) -> Bank:
         """A bank of the entries at positions ``keep`` (for learning curves)."""
         new = object.__new__(Bank)

@@ -341,11 +341,13 @@ class Engine:
         return Trace(question, query, ranked, unknown, None, p_answerable, confidence, reason,
                      statements)
 
-    def traces(self, text: str, loaded: Loaded | None = None) -> tuple[Trace, tuple[Trace, ...]]:
+    def traces(self, text: str, loaded: Loaded | None = None, *,
+               question: Question | None = None) -> tuple[Trace, tuple[Trace, ...]]:
         """The trace of a checked, standalone question and those of its parts (a multi-part
-        question is refused only when the whole and every part are)."""
+        question is refused only when the whole and every part are; ``question``: its
+        analysis when already made)."""
         loaded = loaded or self.loaded()
-        whole = analyse(text, self.nlp, aliases=loaded.corpus.aliases)
+        whole = question or analyse(text, self.nlp, aliases=loaded.corpus.aliases)
         texts = [whole.text, *(p.text for p in whole.parts)]
         vectors = self.vectors(texts, whole.language)
         cos = loaded.bank.cosines_many(  # the whole and its parts in one pass over the bank
@@ -631,7 +633,17 @@ class AnalysisMemo:
             if path is not None:
                 self._dirty.add(key)
 
-        run.many = many
+        def unknown(texts: list[str]) -> list[str]:
+            """The texts with no analysis yet, once each."""
+            return [t for t in dict.fromkeys(texts) if t not in table]
+
+        def learn(analyses: dict[str, Question]) -> None:
+            """Keep analyses made elsewhere (another process of the same code and pipeline)."""
+            table.update(analyses)
+            if path is not None and analyses:
+                self._dirty.add(key)
+
+        run.many, run.unknown, run.learn = many, unknown, learn
         return run
 
     def save(self) -> None:

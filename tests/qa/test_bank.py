@@ -121,6 +121,33 @@ def test_bank_analyses_are_kept_on_disk_for_the_next_process(nlp, tmp_path, monk
     assert calls == ["How many people were killed?"]
 
 
+def test_analyses_made_in_another_process_are_learnt_not_made_again(nlp, tmp_path,
+                                                                   monkeypatch):
+    import importlib
+
+    engine = importlib.import_module("qa.engine")
+    calls = []
+
+    def counting(text, nlp, aliases=None):
+        calls.append(text)
+        return analyse(text, nlp, aliases=aliases)
+
+    monkeypatch.setattr(engine, "analyse", counting)
+    texts = ["How many people were killed?", "Who replaced the governor?"]
+    there = engine.AnalysisMemo().analyser(nlp, {}, None)  # the other process
+    made = {t: there(t) for t in texts[1:]}
+    here = engine.AnalysisMemo().analyser(nlp, {}, tmp_path)
+    assert here.unknown(texts + texts) == texts
+    here.learn(made)
+    assert here.unknown(texts) == texts[:1]
+    calls.clear()
+    assert here(texts[1]) == made[texts[1]] and calls == []
+    memo_file = engine.AnalysisMemo()
+    memo_file.analyser(nlp, {}, tmp_path).learn(made)
+    memo_file.save()  # learnt analyses are kept on disk like made ones
+    assert engine.AnalysisMemo().analyser(nlp, {}, tmp_path).unknown(texts) == texts[:1]
+
+
 def test_an_unreadable_analysis_file_means_parsing_again(nlp, tmp_path):
     from qa.engine import AnalysisMemo
 
