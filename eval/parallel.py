@@ -84,9 +84,10 @@ def merge(shares: Sequence[Sequence]) -> list:
 
 
 class Shared:
-    """Shares of work run here and in spawned processes started once (when the ``with`` block
-    begins, or at the first use) and kept until the block ends (an engine's warm-up is ~15 s:
-    one per process, not one per stage)::
+    """Shares of work run here and in spawned processes started once, at the first use, and
+    kept until the ``with`` block ends (an engine's warm-up is ~15 s: one per process, not one
+    per stage; started before this process's warm-up, so that the two overlap, a whole
+    ``make train`` took 5 min 16 s against 4 min 33–48 s)::
 
         with Shared(engine) as pool:
             a = pool.run(fn, shares)      # [fn(engine, *shares[0]), fn(engine_1, *shares[1]) …]
@@ -98,19 +99,7 @@ class Shared:
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Shared:
-        """Start the other processes now, so their warm-up overlaps this one's."""
-        if self.workers > 1:
-            self._started()
         return self
-
-    def _started(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.workers - 1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start, initargs=(self.engine.settings,))
-            for _ in range(self.workers - 1):  # a process starts at a submit
-                self._pool.submit(int)
-        return self._pool
 
     def __exit__(self, *exc) -> None:
         if self._pool is not None:
@@ -121,8 +110,11 @@ class Shared:
         """``fn`` on every share at once, the first here; the results in the shares' order."""
         if len(shares) <= 1 or self.workers <= 1:
             return [fn(self.engine, *s) for s in shares]
-        pool = self._started()
-        futures = [pool.submit(_run, fn, tuple(s)) for s in shares[1:]]
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.workers - 1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start, initargs=(self.engine.settings,))
+        futures = [self._pool.submit(_run, fn, tuple(s)) for s in shares[1:]]
         with one_thread(self.engine):
             first = fn(self.engine, *shares[0])
         return [first, *(f.result() for f in futures)]

@@ -160,7 +160,6 @@ def main(argv: list[str] | None = None) -> int:
     from qa.engine import Engine
 
     engine = Engine(replace(Settings.from_env(), bank_splits=("dev",)))
-    pool = parallel.Shared(engine).__enter__()  # the other process warms up beside this one
     engine.warm_up()
     before = engine.models
     every = [i for i in scorer.load_items() if i.get("split") == "dev"]
@@ -171,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         items = [i for i in items if i.get("lang") == "ru" or str(i["id"]) in twins]
     elif "ru" not in wanted:
         items = [i for i in items if i.get("lang") != "ru"]
-    with pool:
+    with parallel.Shared(engine) as pool:
         rows = decide(engine, every, items, pool)
     model = json.loads(args.model.read_text(encoding="utf-8"))
     record = model.setdefault("training", {}).get("refusal_end_to_end", {})
