@@ -5,8 +5,9 @@
 refuses less than that model does: a close verified question in the bank answers instead, and a
 multi-part question is refused only when every part is. Measured at stop 28, the out-of-fold
 threshold refused 8 % of answerable dev questions but 2 % of answerable test questions end to
-end, leaving refusals of unanswerable ones on the table. So this probe answers every dev
-question the way a new question is answered:
+end, leaving refusals of unanswerable ones on the table. So this probe answers the dev
+questions ``eval.train`` learns from (its fixed sample, ``--questions``) the way a new question
+is answered:
 
 1. Dev is cut into ``FOLDS`` folds (twins together). Each fold's questions are traced with a
    bank of the other folds' verified questions, so a question never meets itself or its twin,
