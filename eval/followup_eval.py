@@ -104,13 +104,14 @@ def run(rows: list[dict], show: bool = False,
             cache[text] = analyse(text, nlp, aliases=aliases)
         return cache[text]
 
-    answer_of, points = None, ()
+    answer_of, points, persons = None, (), ()
     if answers:
         import qa
 
         eng = qa.engine()
         answer_of = lambda text: eng.answer(text).to_dict()  # noqa: E731
         points = eng.catalogue()
+        persons = eng.loaded().persons
 
     def srcs(text: str) -> set[str]:
         return named_sources(text, an, aliases)
@@ -119,7 +120,7 @@ def run(rows: list[dict], show: bool = False,
     for r in rows:
         history, question = r["turns"][:-1], r["turns"][-1]
         res = resolve(question, history, an, aliases=aliases, outlets=outlets, nlp=nlp,
-                      answer_of=answer_of)
+                      answer_of=answer_of, person_names=persons)
         gold = an(r["resolved"])
         variants = {
             "resolved": res.text,

@@ -30,7 +30,7 @@ from index.store import load_or_build
 from index.text import is_russian, terms
 from qa.bank import Bank, BankEntry, Match
 from qa.contested import asks, disagreements_for, discover_points, load_labels, point_sentences
-from qa.followup import resolve
+from qa.followup import person_names, resolve
 from qa.inputs import check_question
 from qa.present.markdown import answer_text, number_citations
 from qa.question import Question, analyse, split_parts
@@ -78,6 +78,8 @@ class Loaded:
     fingerprint: tuple
     points: tuple[ContestedPoint, ...]  #: the catalogue, discovered from the claims
     point_vectors: np.ndarray | None = None  #: USE vectors of the figure points' counted things
+    #: names the parser tags PERSON more often than anything else across the articles
+    persons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,8 @@ class Engine:
                 counted = [p for p in points if p.kind == "figure" and p.counts]
                 vectors = (self.use_embedder.encode([p.counts[0] for p in counted])
                            if counted and self.settings.index.multilingual else None)
-                self._loaded = Loaded(corpus, bank, fp, points, vectors)
+                self._loaded = Loaded(corpus, bank, fp, points, vectors,
+                                      person_names(store.sentences, store.annotations))
         return self._loaded
 
     def bank_of(self, corpus: Corpus, splits: tuple[str, ...] | None = None) -> Bank:
@@ -396,7 +399,7 @@ class Engine:
         corpus = loaded.corpus
         res = resolve(
             text, history, lambda t: analyse(t, self.nlp, aliases=corpus.aliases),
-            aliases=corpus.aliases,
+            aliases=corpus.aliases, person_names=loaded.persons,
             outlets={d: a.source.name for d, a in corpus.store.articles.items()}, nlp=self.nlp,
             answer_of=lambda t: self.answer(t).to_dict(), max_turns=self.settings.max_history,
             answer_near_chars=self.settings.answer_near_chars)

@@ -27,6 +27,7 @@ Fergana say?", "only Vlast.kz", "а что пишет Власт?"), ``why`` ("w
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -188,7 +189,10 @@ _MANNER_ANAPHOR = re.compile(r"(?i)\b(?:(?:that|this)\s+way|(?:think|feel|believ
 #: Nouns a demonstrative keeps ("that way", "that much"): the phrase means "so", not a referent.
 _KEEP_AFTER_DEMONSTRATIVE = frozenset("way much many time".split())
 _PERSON_NOUNS = frozenset("man woman person guy official boy girl officer leader chairman "
-                          "activist journalist expert driver".split())
+                          "activist journalist expert driver mp deputy minister governor mayor "
+                          "president chief head commander policeman soldier witness brother son "
+                          "father mother daughter relative neighbour neighbor elder reporter "
+                          "spokesman spokesperson lawyer doctor".split())
 #: Nouns for people counted ("how many refugees …"), besides the person nouns and _GENERIC.
 _PEOPLE = frozenset("refugee villager child adult resident citizen protester rioter victim "
                     "family migrant local inhabitant".split())
@@ -257,7 +261,8 @@ def resolve(question: str, history: Sequence | None, analyse: Callable, *,
             aliases: Mapping[str, str] | None = None, outlets: Mapping[str, str] | None = None,
             entities: Sequence[tuple[str, str]] | None = None, nlp=None,
             answer_of: Callable[[str], Mapping | None] | None = None,
-            max_turns: int | None = None, answer_near_chars: int | None = None) -> Resolution:
+            max_turns: int | None = None, answer_near_chars: int | None = None,
+            person_names: Sequence[str] = ()) -> Resolution:
     """The standalone question for ``question`` asked after ``history`` (oldest first).
 
     ``analyse`` maps text to a :class:`qa.question.Question`. Optional helpers make it better
@@ -272,6 +277,8 @@ def resolve(question: str, history: Sequence | None, analyse: Callable, *,
     (``Settings.max_history``; CAsT: the useful context is short); all when None.
     ``answer_near_chars``: how far from the asked noun or its verb a name in an earlier answer
     may stand to be what the follow-up refers to (``Settings.answer_near_chars``).
+    ``person_names`` (:func:`person_names`) tells a name an earlier answer gave from a people or a
+    title ("one Kazakh pushed that person away": "Kazakh" is no name to put for "that man").
     """
     question = question if isinstance(question, str) else ""
     every = turns(history)
@@ -280,7 +287,7 @@ def resolve(question: str, history: Sequence | None, analyse: Callable, *,
     if not question.strip() or not any(t.question for t in hist):
         return Resolution(question, "standalone", None)
     r = _Resolver(analyse, aliases or {}, outlets or {}, entities or (), nlp, answer_of,
-                  answer_near_chars)
+                  answer_near_chars, person_names)
     # resolve the history in order (chained follow-ups), unless the caller kept the resolution
     resolved: list[str] = []
     for i, t in enumerate(hist):
@@ -294,6 +301,18 @@ def resolve(question: str, history: Sequence | None, analyse: Callable, *,
     return res
 
 
+def person_names(sentences: Sequence, annotations: Sequence) -> tuple[str, ...]:
+    """The entity texts the parser labels PERSON more often than anything else across the
+    articles ("Daurov" is a person; "Kazakh", tagged PERSON in one sentence, is mostly NORP),
+    longest first: what ``entities`` of :func:`resolve` takes."""
+    labels: dict[str, Counter] = defaultdict(Counter)
+    for sent, ann in zip(sentences, annotations, strict=True):
+        for label, s, e in ann.entities:
+            labels[sent.text[s:e].strip()][label] += 1
+    names = [t for t, c in labels.items() if t and c.most_common(1)[0][0] == "PERSON"]
+    return tuple(sorted(names, key=lambda t: (-len(t), t)))
+
+
 def named_sources(text: str, analyse: Callable,
                   aliases: Mapping[str, str] | None = None) -> set[str]:
     """doc ids of the outlets a text names: the analyser's source constraints plus outlet words
@@ -305,8 +324,9 @@ class _Resolver:
     def __init__(self, analyse: Callable, aliases: Mapping[str, str], outlets: Mapping[str, str],
                  entities: Sequence[tuple[str, str]], nlp,
                  answer_of: Callable[[str], Mapping | None] | None = None,
-                 answer_near_chars: int | None = None):
+                 answer_near_chars: int | None = None, person_names: Sequence[str] = ()):
         self.analyse = analyse
+        self.person_names = tuple(person_names)
         self.answer_near_chars = (Settings.value(None, "answer_near_chars")
                                   if answer_near_chars is None else answer_near_chars)
         self.answer_of = answer_of
@@ -773,6 +793,8 @@ class _Resolver:
         person = self.person_referent(p, pq, doc, answer)
         plural = _plural_referent(doc)
         place = _place_referent(doc, p, pq)
+        if re.search(r"(?i)\bthere\b", text):  # "there" after "where did it spread?": the answer
+            place = self.answered_place(p, pq, answer) or place
         date = next((e.text for e in doc.ents if e.label_ in ("DATE", "TIME")), "")
         out = text
         event = re.match(r"(?i)^(when|where|why|how|what\s+time|what\s+day|on\s+what\s+date)\s+"
@@ -792,8 +814,8 @@ class _Resolver:
             else:
                 out = re.sub(r"(?i)\b(?:his|her)\s+(\w+)",
                              lambda m: f"the {m.group(1)} of {person}", out)
-                out = re.sub(r"(?i)\bthat\s+(?:man|woman|person)'s\s+(\w+)",
-                             lambda m: f"the {m.group(1)} of {person}", out)
+                out = re.sub(rf"(?i)\b(?:that|this)\s+(?:{'|'.join(sorted(_PERSON_NOUNS))})'s"
+                             r"\s+(\w+)", lambda m: f"the {m.group(1)} of {person}", out)
             nouns = "|".join(sorted(_PERSON_NOUNS))
             out = re.sub(rf"(?i)\b(?:that|this|the\s+same)\s+(?:{nouns})\b", person, out)
             out = sub(r"\b(he|she|him|hers)\b", person, out)
@@ -888,11 +910,21 @@ class _Resolver:
                     r"(?![\w-])")
         if person and re.search(singular, out):
             out = re.sub(r"(?i)(?<![\w-])(он|она)(?![\w-])\s*", "", out)
-            out = re.sub(singular, person, out)
-            out = _strip_q(out)
-            if person not in out:
-                out = f"{out} {person}"
+            others = bool(re.search(singular, out))  # a pronoun besides "он"/"она" takes it
+            out = _strip_q(_ru_put(out, singular, person, "", morph))
+            if not others:
+                out = f"{out} {_ru_inflect(person, 'nomn', morph, *_ru_gender(text, morph))}"
             return _tidy(out + "?")
+        outlets = frozenset(t.lower() for _, t in self.sources(p))
+        if not person and (thing := _ru_agreeing_referent(text, p, morph, outlets))[0]:
+            # "За что остановили Хонду?" → "какой у неё был номер?": the noun of the same gender
+            # and number as the pronoun, put in the pronoun's case ("у Хонды")
+            out = _ru_put(out, singular, *thing, morph)
+            if thing[0][:1].islower() and not re.search(r"(?i)(?<![\w-])(они|их|них|им|ними|это|"
+                                                        r"этом|тот|тогда)(?![\w-])", out):
+                # a common noun ("полиция") says less than the previous turn did: carry it too,
+                # as the English side carries its places and dates (QuReTeC-style)
+                return _tidy(f"{_strip_q(out)} — {_lower_first(p)}?")
         # "из них" after "сколько X <verb> …": "из <verb as participle> X …"
         counted = _ru_counted_referent(p, morph)
         if counted and re.search(r"(?i)(?<![\w-])из\s+(?:них|их)(?![\w-])", out):
@@ -918,7 +950,10 @@ class _Resolver:
         m = re.match(r"(?i)^(?:who|what)\s+(?:is|was|are|were)\s+(.+)$", p)
         if m and pq.names:
             return m.group(1).strip()  # "Who is Husey Daurov?"
-        if pq.answer_type == "person" and re.match(r"(?i)^(who|whom)\b", p):
+        nouns = "|".join(sorted(_PERSON_NOUNS))
+        if (re.match(r"(?i)^(?:who|whom)\b", p) and pq.answer_type == "person") or re.match(
+                rf"(?i)^(?:which|what)\s+(?:{nouns})\b", p):
+            # "Who replaced the governor?", "Which MP did Daurov call?": the answer names him
             if answer is None and self.answer_of is not None:
                 try:
                     answer = self.answer_of(p + "?")
@@ -944,7 +979,8 @@ class _Resolver:
         for c in cites[:1]:
             a, b = c.get("answer_start"), c.get("answer_end")
             span = c.get("quote", "")[a:b] if isinstance(a, int) and isinstance(b, int) else ""
-            if span and span[:1].isupper() and len(span.split()) <= 4 and span not in p:
+            if span and span[:1].isupper() and len(span.split()) <= 4 and span not in p and \
+                    self.is_person_name(span, _plain_quote(c)):
                 return span
         for c in cites:
             quote = _plain_quote(c)
@@ -957,6 +993,44 @@ class _Resolver:
                 if e.label_ == "PERSON" and e.text not in p and len(e.text.split()) >= 2:
                     return e.text
         return ""
+
+    def is_person_name(self, span: str, quote: str) -> bool:
+        """Whether an answer span names a person: a corpus PERSON, or a PERSON the parser finds
+        in its quote ("one Kazakh pushed that person away": "Kazakh" is a people, not a name)."""
+        if any(span == n or span == n.split()[-1] or n in span for n in self.person_names):
+            return True
+        if self.person_names or is_russian(quote) or not quote:
+            return False  # (the corpus-wide labels, when given, outvote one sentence's)
+        return any(e.label_ == "PERSON" and (span in e.text or e.text in span)
+                   for e in self.nlp(quote).ents)
+
+    def answered_place(self, p: str, pq, answer: Mapping | None) -> str:
+        """The place an earlier "where did …?" was answered with (its first quote's place
+        entity the question does not name), for "there" in the follow-up; "" when the question
+        asked where something *is* (then "there" is that thing) or no answer names a place."""
+        if pq.answer_type != "place" or re.match(r"(?i)^where\s+(?:is|was|are|were)\s", p):
+            return ""
+        if answer is None and self.answer_of is not None:
+            try:
+                answer = self.answer_of(p + "?")
+            except Exception:  # an answer is a hint; resolution must not fail on it
+                return ""
+        cites = [c for c in (answer or {}).get("citations") or [] if isinstance(c, Mapping)]
+        if not cites or answer.get("refused"):
+            return ""
+        a, b = cites[0].get("answer_start"), cites[0].get("answer_end")
+        span = cites[0].get("quote", "")[a:b] if isinstance(a, int) and isinstance(b, int) else ""
+        if span and span[:1].isupper() and len(span.split()) <= 4 and span.lower() not in p.lower():
+            return span  # the answer's own span: the parser may call a village an ORG
+        quote = _plain_quote(cites[0])
+        if not quote or is_russian(quote):
+            return ""
+        ents = [e for e in self.nlp(quote).ents if e.text.lower() not in p.lower()]
+        # a place entity, else a name after a preposition of place ("the neighbouring village
+        # of Bular Batyr", which the small parser calls an ORG)
+        return next((e.text for e in ents if e.label_ in _PLACE_LABELS), "") or next(
+            (e.text for e in ents if e.label_ in ("ORG", "PERSON") and e.start > 0 and
+             e.doc[e.start - 1].lower_ in ("in", "to", "at", "near", "of")), "")
 
     def asked_thing(self, p: str, doc, answer: Mapping | None) -> str:
         """What an earlier "what/which <noun> …?" was answered with, as the name its first quote
@@ -1175,6 +1249,152 @@ def _ru_counted_referent(p: str, morph) -> str:
         return ""
     generic = morph.parse(noun)[0].normal_form in ("человек", "люди", "житель")
     return f"{form.word}{rest}" if generic else f"{form.word} {noun}{rest}"
+
+
+_RU_POSSESSIVE = frozenset("его её ее их".split())
+
+
+def _ru_pronoun(word: str, morph):
+    """The personal pronoun parse of a word ("неё" → она, feminine genitive; "ним" read as the
+    singular "с ним" before the plural "им"), or None."""
+    parses = [x for x in morph.parse(word) if x.tag.POS == "NPRO"]
+    return min(parses, key=lambda x: x.tag.number != "sing", default=None)
+
+
+_RU_ASKING = frozenset("какой какая какое какие какого какую каком какой каких которой который "
+                       "которая которое которую чей чья чьё чьи".split())
+_RU_PLACE_PREP = re.compile(r"(?i)(?<![\w-])(?:в|во|на|из|под|около|возле|близ)\s+$")
+
+
+def _ru_agreeing_referent(text: str, p: str, morph,
+                          exclude: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """What a Russian third-person singular pronoun of ``text`` stands for in the previous
+    question ``p``: (the noun with the agreeing adjectives or names before it, the genitive words
+    after it that stay as written: "Ассамблея", " народа Казахстана"). The noun agrees with the
+    pronoun in gender and number; the noun a "какой …" asks about comes first, then the subject
+    (nominative), then the first mention. ("", "") when none agrees, when the follow-up holds its
+    own referent before the pronoun, after "кто …?" (the person is the answer), or for "они"
+    (counted people: :func:`_ru_counted_referent`). ``exclude``: words that are no referent
+    (the outlets' names)."""
+    none = ("", "")
+    hit = next((m for m in re.finditer(r"[а-яёА-ЯЁ]+", text)
+                if _RU_PRONOUN.fullmatch(m.group(0).lower())), None)
+    pron = _ru_pronoun(hit.group(0).lower().replace("ее", "её"), morph) if hit else None
+    if pron is None or pron.tag.number == "plur":
+        return none
+    if re.match(r"(?i)^\s*(?:а\s+|и\s+)?(?:кто|кого|кому|кем)\b", p):
+        return none
+    word, gender = hit.group(0).lower(), pron.tag.gender
+
+    def agrees(x) -> bool:
+        return x.tag.number == "sing" and (x.tag.gender == gender or (
+            word == "его" and x.tag.gender == "neut"))
+
+    def candidates(q: str, own: set[str]):
+        words = list(re.finditer(r"[^\W\d_][\w-]*", q))
+        for i, m in enumerate(words):
+            w = m.group(0)
+            parses = morph.parse(w)
+            nouns = [x for x in parses if x.tag.POS == "NOUN"]
+            if not nouns or len(w) < 3 or w.lower() in exclude or nouns[0].normal_form in own \
+                    or (parses[0].tag.POS != "NOUN" and not w[:1].isupper()) \
+                    or any("Geox" in x.tag for x in nouns) or re.search(r"\d\s*$", q[:m.start()]):
+                continue  # "5 февраля", "47 человек", "Кордай": a date, a count, a place
+            # a name the dictionary does not know ("Токаев") agrees with any singular pronoun
+            noun = next((x for x in nouns if agrees(x)), None)
+            if noun is None and not (w[:1].isupper() and not morph.word_is_known(w.lower())):
+                continue
+            noun = noun or nouns[0]
+            start = i  # the names or agreeing adjectives before it belong to the phrase
+            while start > 0 and ((words[start - 1].group(0)[:1].isupper() and w[:1].isupper()
+                                  and words[start - 1].group(0).lower() not in exclude)
+                                 or any(x.tag.POS == "ADJF" and x.tag.case == noun.tag.case
+                                        and x.tag.number == "sing" and x.tag.gender in (
+                                            noun.tag.gender, None) and x.normal_form not in
+                                        _RU_ASKING and "Apro" not in x.tag
+                                        for x in morph.parse(words[start - 1].group(0)))):
+                start -= 1
+            if _RU_PLACE_PREP.search(q[:words[start].start()]):
+                continue  # "в Кордайском районе": a place
+            end = i  # genitive nouns after it qualify it ("Ассамблея народа Казахстана")
+            while end + 1 < len(words) and re.fullmatch(r"\s+", q[words[end].end():words[
+                    end + 1].start()]) and any(x.tag.POS == "NOUN" and x.tag.case == "gent"
+                                               for x in morph.parse(words[end + 1].group(0))):
+                end += 1
+            before = words[start - 1].group(0).lower() if start > 0 else ""
+            rank = 0 if before in _RU_ASKING else 1 if noun.tag.case == "nomn" else 2
+            phrase = q[words[start].start():m.end()]
+            if not q[:words[start].start()].strip() and morph.word_is_known(phrase.split()[0]
+                                                                             .lower()) and not (
+                    {"Name", "Surn", "Patr", "Abbr", "Orgn"} & morph.parse(phrase.split()[0])[0]
+                    .tag.grammemes):
+                phrase = phrase[:1].lower() + phrase[1:]  # capitalised only as the first word
+            yield rank, i, phrase, q[m.end():words[end].end()]
+
+    if any(True for _ in candidates(text[:hit.start()], set())):
+        return none  # "по словам Нурлана, избивали его …": the pronoun's referent is its own
+    own = {morph.parse(w)[0].normal_form for w in re.findall(r"[а-яёА-ЯЁ-]+", text)}
+    found = sorted(candidates(p, own))
+    return (found[0][2], found[0][3]) if found else none
+
+
+def _ru_gender(text: str, morph) -> tuple[str | None, str | None]:
+    """(gender, number) of the first third-person pronoun in a Russian text."""
+    for m in re.finditer(r"[а-яёА-ЯЁ]+", text):
+        if _RU_PRONOUN.fullmatch(m.group(0).lower()) and (
+                pron := _ru_pronoun(m.group(0).lower().replace("ее", "её"), morph)) is not None:
+            return pron.tag.gender, pron.tag.number
+    return None, None
+
+
+def _ru_inflect(phrase: str, case: str, morph, gender: str | None = None,
+                number: str | None = None) -> str:
+    """Each word of a noun phrase, up to a comma ("Фархад, которого цитирует …"), put in
+    ``case``, read as the ``gender`` and ``number`` given (the pronoun's); a capitalised word by
+    a name's parse when it has one, and any word the dictionary cannot read so kept as written."""
+    head, sep, rest = phrase.partition(",")
+
+    def one(m: re.Match) -> str:
+        w = m.group(0)
+        every = morph.parse(w)
+        parses = [x for x in every if x.tag.POS in ("NOUN", "ADJF")
+                  and (number is None or x.tag.number == number)
+                  and (gender is None or number == "plur" or x.tag.gender in (gender, None))]
+        if w[:1].isupper():
+            named = [x for x in parses if {"Name", "Surn", "Patr"} & x.tag.grammemes]
+            parses = named or (parses if morph.word_is_known(w.lower()) else [])
+        # the case most of its readings agree on ("Толегену": dative, not a name "Толегена")
+        cases = Counter(x.tag.case for x in every)
+        parses = sorted(parses, key=lambda x: -cases[x.tag.case])
+        form = parses[0].inflect({case}) if parses else None
+        word = form.word if form is not None else w
+        return word[:1].upper() + word[1:] if w[:1].isupper() else word
+
+    return re.sub(r"[^\W\d_]+", one, head) + sep + rest
+
+
+def _ru_put(text: str, pattern: str, phrase: str, tail: str, morph) -> str:
+    """Every pronoun ``pattern`` finds in ``text`` replaced by ``phrase`` in the pronoun's case;
+    a possessive before its noun ("его сын") goes after it, in the genitive ("сын Толегена")."""
+    gender, number = _ru_gender(text, morph)
+
+    def inflect(case: str) -> str:
+        return _ru_inflect(phrase, case, morph, gender, number) + tail
+
+    def one(m: re.Match) -> str:
+        word = m.group(0)
+        pron = _ru_pronoun(word.lower().replace("ее", "её"), morph)
+        nxt = re.match(r"\s+([^\W\d_]+)", text[m.end():])
+        # "его"/"её"/"их" before a noun is the possessive, after a preposition too ("по его
+        # словам"; the pronoun there would be "него")
+        if word.lower() in _RU_POSSESSIVE and nxt and any(
+                x.tag.POS == "NOUN" for x in morph.parse(nxt.group(1))):
+            return f"\x00{inflect('gent')}\x01"  # moved after its noun
+        return inflect(pron.tag.case if pron is not None and pron.tag.case else "nomn")
+
+    out = re.sub(pattern, one, text)
+    # "\x00X\x01 noun" → "noun X": a possessive's referent follows the noun it qualifies
+    return re.sub(r"\x00([^\x01]*)\x01\s+([^\W\d_]+)", r"\2 \1", out)
 
 
 def _name_runs(text: str, names: Sequence[str]) -> list[tuple[int, int]]:

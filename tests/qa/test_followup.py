@@ -568,3 +568,52 @@ def test_without_an_answer_naming_it_the_asked_noun_stands_in(real):
                 "short of fuel and men, pulled over a car.")
     r = real("why?", [{"question": "Which vehicle did the patrol pull over?", "answer": far}])
     assert "Reuters" not in r.text
+
+
+def test_a_people_in_an_answer_is_no_name_for_the_person_asked_about(real):
+    # "Uzbek" is a people; the parser may still tag it PERSON in one sentence. With the
+    # corpus-wide person names given, the description stands in, never "Uzbek's name"
+    saved = {"refused": False, "citations": [{"n": 1, "quote": "Luckily, one Uzbek dragged the "
+                                              "attacker away.", "answer_start": 16,
+                                              "answer_end": 21}]}
+    hist = [{"question": "Who rescued the shopkeeper?", "answer": saved}]
+    r = real("What was that man's name?", hist, person_names=("Ivan Petrov", "Petrov"))
+    assert r.text == "What was the name of the person who rescued the shopkeeper?"
+    # a name the articles give as a person's is put in for "he"
+    named = {"refused": False, "citations": [{"n": 1, "quote": "Luckily, Petrov dragged the "
+                                              "attacker away.", "answer_start": 9,
+                                              "answer_end": 15}]}
+    hist = [{"question": "Who rescued the shopkeeper?", "answer": named}]
+    r = real("How old is he?", hist, person_names=("Ivan Petrov", "Petrov"))
+    assert r.text == "How old is Petrov?"
+
+
+def test_which_title_questions_are_answered_by_a_person(real):
+    mp = {"refused": False, "citations": [{"n": 1, "quote": "He phoned the deputy, Ivan Petrov, "
+                                           "ten times."}]}
+    hist = [{"question": "Which deputy did the farmer phone?", "answer": mp}]
+    r = real("what party is he in?", hist, person_names=("Ivan Petrov",))
+    assert "Ivan Petrov" in r.text and "farmer" not in r.text
+
+
+def test_there_after_where_did_is_the_place_the_answer_gave(real):
+    spread = _said("Fighting ended in Tamdy, but riots had begun in the nearby town of Oktal.")
+    hist = [{"question": "Where did the riots spread after Tamdy?", "answer": spread}]
+    r = real("how many died there?", hist)
+    assert r.text == "How many died in Oktal?"
+    # "where is X?": "there" is X itself
+    where = _said("Tamdy lies 20 km from the border.")
+    r = real("how many people live there?", [{"question": "Where is Tamdy?", "answer": where}])
+    assert r.text == "How many people live in Tamdy?"
+
+
+def test_a_russian_pronoun_takes_the_noun_of_its_gender_in_its_case(real):
+    # "неё" is feminine genitive: the feminine noun of the question, put in the genitive
+    r = real("а какой у неё был номер?", ["За что задержали Тойоту у рынка?"])
+    assert r.kind == "pronoun" and r.text == "Какой у Тойоты был номер?"
+    # a possessive goes after its noun, in the genitive; a dative name is read as a name
+    r = real("а где живут его сыновья?", ["Сколько лет Ивану Петрову?"])
+    assert r.text == "Где живут сыновья Ивана Петрова?"
+    # no noun of the pronoun's gender: nothing is put in, the previous turn is carried
+    r = real("а какой у неё был номер?", ["За что задержали водителя у рынка?"])
+    assert "неё" in r.text and "водителя" in r.text
