@@ -79,6 +79,9 @@ _PART_SPLIT = re.compile(
     r"какая|какие|каком)\b)",
     re.IGNORECASE,
 )
+#: Words asking for a name ("what's his name", "how is it called", "как его зовут", "фамилия").
+_ASKS_NAME = re.compile(r"(?i)(?<![\w-])(?:names?|named|called)\b(?!\s+(?:after|for)\b)|"
+                        r"(?<![\w-])(?:зовут|звали|имя|имени|фамили[яюией])(?![\w-])")
 #: Words asking how the sources' accounts compare (English and Russian).
 _COMPARES = re.compile(
     r"\b(?:agree|agrees|disagree|disagrees|differ|differs|different|differently|compare|"
@@ -139,6 +142,12 @@ class Question:
         """True when it asks how the sources' accounts compare: it names two or more outlets,
         or asks whether they agree, differ or what each says."""
         return len(set(self.sources)) > 1 or bool(_COMPARES.search(self.text))
+
+    @property
+    def asks_name(self) -> bool:
+        """True when it asks for a name in so many words ("What was the driver's name?", "как
+        его зовут?"): a description of the person ("one Kazakh") does not answer it."""
+        return bool(_ASKS_NAME.search(self.text))
 
     @property
     def asks_value(self) -> bool:

@@ -26,6 +26,17 @@ def test_paraphrases_agree(nlp):
     assert agree(a("How many people were killed?", nlp), a("How many people got killed?", nlp))
 
 
+def test_asking_a_name_is_not_answered_by_who_did_it(nlp):
+    # "one shopkeeper" answers who rescued him, never what that person is called
+    assert agree(a("Who rescued the driver?", nlp), a("Who rescued the driver then?", nlp))
+    assert not agree(a("What was the name of the person who rescued the driver?", nlp),
+                     a("Who rescued the driver?", nlp))
+    assert agree(a("What was the name of the person who rescued the driver?", nlp),
+                 a("What is the name of the person who rescued the driver?", nlp))
+    assert a("Как зовут водителя?", nlp).asks_name and not a("Who is the so-called leader?",
+                                                              nlp).asks_name
+
+
 def test_a_different_source_or_place_does_not_agree(nlp):
     assert not agree(a("What does Fergana say about the arrests?", nlp),
                      a("What does Vlast say about the arrests?", nlp))
