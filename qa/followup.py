@@ -977,8 +977,7 @@ class _Resolver:
             return ""
         cites = [c for c in answer.get("citations") or [] if isinstance(c, Mapping)]
         for c in cites[:1]:
-            a, b = c.get("answer_start"), c.get("answer_end")
-            span = c.get("quote", "")[a:b] if isinstance(a, int) and isinstance(b, int) else ""
+            span = _answer_span(c)
             if span and span[:1].isupper() and len(span.split()) <= 4 and span not in p and \
                     self.is_person_name(span, _plain_quote(c)):
                 return span
@@ -1004,22 +1003,28 @@ class _Resolver:
         return any(e.label_ == "PERSON" and (span in e.text or e.text in span)
                    for e in self.nlp(quote).ents)
 
+    def cites_of(self, p: str, answer: Mapping | None) -> list[Mapping]:
+        """The citations of the answer to the earlier question ``p`` (the history's, else the
+        engine's hook's); [] when it was refused or there is none."""
+        if answer is None and self.answer_of is not None:
+            try:
+                answer = self.answer_of(p + "?")
+            except Exception:  # an answer is a hint; resolution must not fail on it
+                return []
+        if not answer or answer.get("refused"):
+            return []
+        return [c for c in answer.get("citations") or [] if isinstance(c, Mapping)]
+
     def answered_place(self, p: str, pq, answer: Mapping | None) -> str:
         """The place an earlier "where did …?" was answered with (its first quote's place
         entity the question does not name), for "there" in the follow-up; "" when the question
         asked where something *is* (then "there" is that thing) or no answer names a place."""
         if pq.answer_type != "place" or re.match(r"(?i)^where\s+(?:is|was|are|were)\s", p):
             return ""
-        if answer is None and self.answer_of is not None:
-            try:
-                answer = self.answer_of(p + "?")
-            except Exception:  # an answer is a hint; resolution must not fail on it
-                return ""
-        cites = [c for c in (answer or {}).get("citations") or [] if isinstance(c, Mapping)]
-        if not cites or answer.get("refused"):
+        cites = self.cites_of(p, answer)
+        if not cites:
             return ""
-        a, b = cites[0].get("answer_start"), cites[0].get("answer_end")
-        span = cites[0].get("quote", "")[a:b] if isinstance(a, int) and isinstance(b, int) else ""
+        span = _answer_span(cites[0])
         if span and span[:1].isupper() and len(span.split()) <= 4 and span.lower() not in p.lower():
             return span  # the answer's own span: the parser may call a village an ORG
         quote = _plain_quote(cites[0])
@@ -1038,15 +1043,7 @@ class _Resolver:
         Odyssey"); "" when the question asked no such thing or no answer names one."""
         asked = next((t for t in doc if t.lower_ in ("what", "which") and t.dep_ == "det"
                       and t.head.pos_ == "NOUN" and t.head.dep_ in _ASKED_DEPS), None)
-        if asked is None or (self.answer_of is None and answer is None):
-            return ""
-        if answer is None:
-            try:
-                answer = self.answer_of(p + "?")
-            except Exception:  # an answer is a hint; resolution must not fail on it
-                return ""
-        cites = [c for c in (answer or {}).get("citations") or [] if isinstance(c, Mapping)]
-        if not cites or answer.get("refused"):
+        if asked is None or not (cites := self.cites_of(p, answer)):
             return ""
         quote = _plain_quote(cites[0])
         if not quote or is_russian(quote):
@@ -1505,6 +1502,12 @@ def _plural_referent(doc) -> str:
                 and t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS", "NN"):
             return doc[t.left_edge.i:t.right_edge.i + 1].text
     return ""
+
+
+def _answer_span(citation: Mapping) -> str:
+    """The part of a cited quote that answers (its ``answer_start`` / ``answer_end``), or ""."""
+    a, b = citation.get("answer_start"), citation.get("answer_end")
+    return str(citation.get("quote", ""))[a:b] if isinstance(a, int) and isinstance(b, int) else ""
 
 
 def _plain_quote(citation: Mapping) -> str:
