@@ -964,7 +964,8 @@ class _Resolver:
                 return name
             if m:  # "Who was the elderly man hurt in the first fight?"
                 return m.group(1).strip()
-            return "the person " + _lower_first(p)  # "the person who replaced the governor"
+            if re.match(r"(?i)^(?:who|whom)\b", p):
+                return "the person " + _lower_first(p)  # "the person who replaced the governor"
         ents = [e.text for e in doc.ents if e.label_ == "PERSON"]
         if ents:
             return ents[0]
