@@ -116,7 +116,6 @@ def agree(new: Question, known: Question, answerable: bool = True,
         return near_miss_asked(new, known, common)
     if new.asks_name and not known.asks_name:
         return False  # "Who saved him?" may be answered by "one Kazakh"; "his name?" is not
-
     if evidence_lemmas:
         return _decisive(new.focus, common) <= set(known.focus) | evidence_lemmas
     return True

@@ -193,6 +193,7 @@ _PERSON_NOUNS = frozenset("man woman person guy official boy girl officer leader
                           "president chief head commander policeman soldier witness brother son "
                           "father mother daughter relative neighbour neighbor elder reporter "
                           "spokesman spokesperson lawyer doctor".split())
+_PERSON_NOUN_ALT = "|".join(sorted(_PERSON_NOUNS))  #: the person nouns as a regex alternation
 #: Nouns for people counted ("how many refugees …"), besides the person nouns and _GENERIC.
 _PEOPLE = frozenset("refugee villager child adult resident citizen protester rioter victim "
                     "family migrant local inhabitant".split())
@@ -814,10 +815,10 @@ class _Resolver:
             else:
                 out = re.sub(r"(?i)\b(?:his|her)\s+(\w+)",
                              lambda m: f"the {m.group(1)} of {person}", out)
-                out = re.sub(rf"(?i)\b(?:that|this)\s+(?:{'|'.join(sorted(_PERSON_NOUNS))})'s"
-                             r"\s+(\w+)", lambda m: f"the {m.group(1)} of {person}", out)
-            nouns = "|".join(sorted(_PERSON_NOUNS))
-            out = re.sub(rf"(?i)\b(?:that|this|the\s+same)\s+(?:{nouns})\b", person, out)
+                out = re.sub(rf"(?i)\b(?:that|this)\s+(?:{_PERSON_NOUN_ALT})'s\s+(\w+)",
+                             lambda m: f"the {m.group(1)} of {person}", out)
+            out = re.sub(rf"(?i)\b(?:that|this|the\s+same)\s+(?:{_PERSON_NOUN_ALT})\b", person,
+                         out)
             out = sub(r"\b(he|she|him|hers)\b", person, out)
             used_description = not short
         if plural:
@@ -950,16 +951,10 @@ class _Resolver:
         m = re.match(r"(?i)^(?:who|what)\s+(?:is|was|are|were)\s+(.+)$", p)
         if m and pq.names:
             return m.group(1).strip()  # "Who is Husey Daurov?"
-        nouns = "|".join(sorted(_PERSON_NOUNS))
         if (re.match(r"(?i)^(?:who|whom)\b", p) and pq.answer_type == "person") or re.match(
-                rf"(?i)^(?:which|what)\s+(?:{nouns})\b", p):
+                rf"(?i)^(?:which|what)\s+(?:{_PERSON_NOUN_ALT})\b", p):
             # "Who replaced the governor?", "Which MP did Daurov call?": the answer names him
-            if answer is None and self.answer_of is not None:
-                try:
-                    answer = self.answer_of(p + "?")
-                except Exception:  # an answer is a hint; resolution must not fail on it
-                    answer = None
-            name = self.answer_person(answer, p)
+            name = self.answer_person(self.cites_of(p, answer), p)
             if name:
                 return name
             if m:  # "Who was the elderly man hurt in the first fight?"
@@ -971,12 +966,10 @@ class _Resolver:
             return ents[0]
         return ""
 
-    def answer_person(self, answer: Mapping | None, p: str) -> str:
-        """The person an earlier answer named (its first quote's answer span, a corpus PERSON
-        entity in its quotes, or a PERSON the parser finds there), not already in ``p``."""
-        if not answer or answer.get("refused"):
-            return ""
-        cites = [c for c in answer.get("citations") or [] if isinstance(c, Mapping)]
+    def answer_person(self, cites: Sequence[Mapping], p: str) -> str:
+        """The person an earlier answer named, given its citations (:meth:`cites_of`): its first
+        quote's answer span, a corpus PERSON entity in its quotes, or a PERSON the parser finds
+        there, not already in ``p``."""
         for c in cites[:1]:
             span = _answer_span(c)
             if span and span[:1].isupper() and len(span.split()) <= 4 and span not in p and \
@@ -1254,12 +1247,21 @@ _RU_POSSESSIVE = frozenset("его её ее их".split())
 
 def _ru_pronoun(word: str, morph):
     """The personal pronoun parse of a word ("неё" → она, feminine genitive; "ним" read as the
-    singular "с ним" before the plural "им"), or None."""
-    parses = [x for x in morph.parse(word) if x.tag.POS == "NPRO"]
+    singular "с ним" before the plural "им"; "ее" as "её"), or None."""
+    parses = [x for x in morph.parse(word.lower().replace("ее", "её")) if x.tag.POS == "NPRO"]
     return min(parses, key=lambda x: x.tag.number != "sing", default=None)
 
 
-_RU_ASKING = frozenset("какой какая какое какие какого какую каком какой каких которой который "
+def _ru_first_pronoun(text: str, morph):
+    """(match, parse) of the first third-person pronoun in a Russian text, or (None, None)."""
+    for m in re.finditer(r"[а-яёА-ЯЁ]+", text):
+        if _RU_PRONOUN.fullmatch(m.group(0).lower()) and (
+                pron := _ru_pronoun(m.group(0), morph)) is not None:
+            return m, pron
+    return None, None
+
+
+_RU_ASKING = frozenset("какой какая какое какие какого какую каком каких которой который "
                        "которая которое которую чей чья чьё чьи".split())
 _RU_PLACE_PREP = re.compile(r"(?i)(?<![\w-])(?:в|во|на|из|под|около|возле|близ)\s+$")
 
@@ -1275,9 +1277,7 @@ def _ru_agreeing_referent(text: str, p: str, morph,
     (counted people: :func:`_ru_counted_referent`). ``exclude``: words that are no referent
     (the outlets' names)."""
     none = ("", "")
-    hit = next((m for m in re.finditer(r"[а-яёА-ЯЁ]+", text)
-                if _RU_PRONOUN.fullmatch(m.group(0).lower())), None)
-    pron = _ru_pronoun(hit.group(0).lower().replace("ее", "её"), morph) if hit else None
+    hit, pron = _ru_first_pronoun(text, morph)
     if pron is None or pron.tag.number == "plur":
         return none
     if re.match(r"(?i)^\s*(?:а\s+|и\s+)?(?:кто|кого|кому|кем)\b", p):
@@ -1338,11 +1338,8 @@ def _ru_agreeing_referent(text: str, p: str, morph,
 
 def _ru_gender(text: str, morph) -> tuple[str | None, str | None]:
     """(gender, number) of the first third-person pronoun in a Russian text."""
-    for m in re.finditer(r"[а-яёА-ЯЁ]+", text):
-        if _RU_PRONOUN.fullmatch(m.group(0).lower()) and (
-                pron := _ru_pronoun(m.group(0).lower().replace("ее", "её"), morph)) is not None:
-            return pron.tag.gender, pron.tag.number
-    return None, None
+    _, pron = _ru_first_pronoun(text, morph)
+    return (pron.tag.gender, pron.tag.number) if pron is not None else (None, None)
 
 
 def _ru_inflect(phrase: str, case: str, morph, gender: str | None = None,
@@ -1381,7 +1378,7 @@ def _ru_put(text: str, pattern: str, phrase: str, tail: str, morph) -> str:
 
     def one(m: re.Match) -> str:
         word = m.group(0)
-        pron = _ru_pronoun(word.lower().replace("ее", "её"), morph)
+        pron = _ru_pronoun(word, morph)
         nxt = re.match(r"\s+([^\W\d_]+)", text[m.end():])
         # "его"/"её"/"их" before a noun is the possessive, after a preposition too ("по его
         # словам"; the pronoun there would be "него")
